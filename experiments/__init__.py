@@ -1,0 +1,1 @@
+"""Running the model: the boundary function from parameters and a seed to tables."""
