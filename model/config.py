@@ -12,10 +12,12 @@ of lower layers are dropped, so that a scenario replaces a strategy as a whole.
 from __future__ import annotations
 
 import copy
+import difflib
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import (
@@ -24,6 +26,7 @@ from pydantic import (
     Field,
     StrictBool,
     ValidationError,
+    ValidationInfo,
     create_model,
     field_validator,
 )
@@ -59,6 +62,29 @@ class ConfigError(ValueError):
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        # pydantic's lax mode reads true/false as 1/0; in a config that is a wrong type.
+        if isinstance(value, bool) and info.field_name is not None:
+            kinds = _numeric_kinds(cls.model_fields[info.field_name].annotation)
+            if kinds:
+                raise ValueError(f"expected {kinds}, found {str(value).lower()}")
+        return value
+
+
+def _numeric_kinds(annotation: Any) -> str | None:
+    """'an integer' or 'a number' when `annotation` is a numeric type (not bool), else None."""
+    union = get_origin(annotation) in (Union, UnionType)
+    options = set(get_args(annotation)) if union else {annotation}
+    if bool in options:
+        return None
+    if int in options:
+        return "an integer"
+    if float in options:
+        return "a number"
+    return None
 
 
 def _field(p: Parameter, default: Any = ...) -> tuple[type, Any]:
@@ -255,9 +281,9 @@ def _found(value: Any) -> str:
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, dict):
-        return "a mapping"
+        return "a mapping" if value else "an empty mapping"
     if isinstance(value, list):
-        return "a list"
+        return "a list" if value else "an empty list"
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
@@ -307,17 +333,63 @@ def _expected(error: Mapping[str, Any]) -> str:
     return str(error.get("msg", "a valid value")).lower()
 
 
+def _known_keys(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
+    """The keys that the mapping holding `loc[-1]` takes, following `loc` from `root`."""
+    model: type[BaseModel] | None = root
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if model is not None else None
+        model = _model_in(field.annotation) if field is not None else None
+        if model is None:
+            return None
+    return sorted(field.alias or name for name, field in model.model_fields.items())
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _relevant(errors: list[Any]) -> list[Any]:
+    """Drop pydantic's 'too short' for a list that is long enough but has invalid items."""
+    return [
+        e
+        for e in errors
+        if not (
+            e["type"] == "too_short"
+            and isinstance(e.get("input"), list | tuple | dict)
+            and len(e["input"]) >= (e.get("ctx") or {}).get("min_length", 1)
+        )
+    ]
+
+
 def _fmt_num(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def describe_error(error: Mapping[str, Any]) -> str:
-    """One pydantic error as 'expected X, found Y' (without its path)."""
+def describe_error(error: Mapping[str, Any], root: type[BaseModel] | None = None) -> str:
+    """One pydantic error as 'expected X, found Y' (without its path).
+
+    `root` is the model validated; with it, an unknown key's message names the known keys.
+    """
     kind = error["type"]
     if kind == "missing":
         return "required key is missing"
     if kind == "extra_forbidden":
-        return "unknown key"
+        keys = _known_keys(root, _clean_loc(error["loc"])) if root is not None else None
+        if not keys:
+            return "unknown key"
+        if len(keys) <= 20:
+            return f"unknown key (expected one of {', '.join(keys)})"
+        close = difflib.get_close_matches(str(error["loc"][-1]), keys, n=3)
+        hint = f"; did you mean {' or '.join(close)}?" if close else f", e.g. {', '.join(keys[:3])}"
+        return f"unknown key (expected one of {len(keys)} known keys{hint})"
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error["msg"]))
     return f"expected {_expected(error)}, found {_found(error.get('input'))}"
@@ -423,8 +495,10 @@ def resolve_model(
         try:
             return ModelSpec.model_validate(data), []
         except ValidationError as error:
-            for e in error.errors():
-                problems.append(f"{merged.where(_clean_loc(e['loc']))}: {describe_error(e)}")
+            for e in _relevant(error.errors()):
+                problems.append(
+                    f"{merged.where(_clean_loc(e['loc']))}: {describe_error(e, ModelSpec)}"
+                )
     return None, sorted(set(problems), key=problems.index)
 
 
@@ -437,7 +511,7 @@ def _split_strategy(side: dict[str, Any], role: str, merged: _Layers) -> list[st
     """Move a side's strategy keys into `strategy_options`, validating them. Returns problems."""
     problems = []
     name = side.get("strategy")
-    if name not in STRATEGIES:
+    if not isinstance(name, str) or name not in STRATEGIES:
         problems.append(
             f"{merged.where((role, 'strategy'))}: expected one of {', '.join(STRATEGIES)}, "
             f"found {_found(name)}"
@@ -462,6 +536,12 @@ def _split_strategy(side: dict[str, Any], role: str, merged: _Layers) -> list[st
             allowed = ", ".join(sorted(SIDE_KEYS | set(taken)))
             problems.append(f"{merged.where((role, key))}: unknown key (expected one of {allowed})")
         del side[key]
+    fields = {f.alias or k: f for k, f in STRATEGIES[name].Options.model_fields.items()}
+    for key, value in options.items():
+        kinds = _numeric_kinds(fields[key].annotation) if isinstance(value, bool) else None
+        if kinds:  # pydantic's lax mode would read true/false as 1/0
+            problems.append(f"{merged.where((role, key))}: expected {kinds}, found "
+                            f"{str(value).lower()}")
     try:
         validated = STRATEGIES[name].Options.model_validate(options)
         side["strategy_options"] = validated.model_dump(by_alias=True, mode="json")
@@ -626,8 +706,10 @@ def _check_sweep(spec: ExperimentSpec, config: ExperimentConfig) -> list[str]:
                 )
         if sweep.method == "grid":
             if not isinstance(values, list) or not values:
-                problems.append(f"{where}: expected a non-empty list of values for a grid, "
-                                f"found {_found(values if not isinstance(values, RangeSpec) else {})}")
+                found = "a {min, max} range" if isinstance(values, RangeSpec) else _found(values)
+                problems.append(
+                    f"{where}: expected a non-empty list of values for a grid, found {found}"
+                )
                 continue
             samples = [(f"{where}[{i}]", v) for i, v in enumerate(values)]
         else:
@@ -656,7 +738,7 @@ def _check_sweep(spec: ExperimentSpec, config: ExperimentConfig) -> list[str]:
 
 
 def _safe_load(text: str) -> Any:
-    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
+    return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -667,6 +749,10 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            continue  # SafeLoader.construct_mapping reports the unhashable key with its line
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r} (first at line {seen[key] + 1})",
@@ -729,8 +815,9 @@ def load_config(config: str | Path | Mapping[str, Any], *, source: str | None = 
         spec = ExperimentSpec.model_validate(raw)
     except ValidationError as error:
         problems = [
-            f"{format_path(_clean_loc(e['loc'])) or '(top level)'}: {describe_error(e)}"
-            for e in error.errors()
+            f"{format_path(_clean_loc(e['loc'])) or '(top level)'}: "
+            f"{describe_error(e, ExperimentSpec)}"
+            for e in _relevant(error.errors())
         ]
         raise ConfigError(_dedupe(problems), source) from None
 

@@ -25,13 +25,15 @@ def draw_neighbours(
     The network is in CSR form (`indptr`, `indices`); `cumulative_weights` comes from
     `neighbour_draw_weights`. An observer without neighbours draws itself (no influence).
     """
+    own = np.arange(indptr.size - 1)
+    if indices.size == 0:
+        return own
     start = np.concatenate(([0.0], cumulative_weights))[indptr[:-1]]
     end = np.concatenate(([0.0], cumulative_weights))[indptr[1:]]
     target = start + uniforms * (end - start)
     edge = np.searchsorted(cumulative_weights, target, side="right")
     edge = np.clip(edge, indptr[:-1], np.maximum(indptr[1:] - 1, indptr[:-1]))
     has_neighbours = indptr[1:] > indptr[:-1]
-    own = np.arange(indptr.size - 1)
     return np.where(has_neighbours, indices[np.minimum(edge, indices.size - 1)], own)
 
 

@@ -1,0 +1,3 @@
+"""The model version: semantic, bumped whenever the outputs for a given config and seed change."""
+
+MODEL_VERSION = "1.0.0"
