@@ -122,12 +122,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("config", metavar="CONFIG", help="YAML config file")
     run.add_argument("--scenario", metavar="NAME", help="scenario to run (default: the first)")
-    run.add_argument("--seed", type=_non_negative_int, metavar="N",
-                     help="run seed (default: the seed of replicate 0 of the config's seed)")
-    run.add_argument("--steps", type=_positive_int, metavar="N",
-                     help="steps to run (default: the config's steps)")
-    run.add_argument("--out", type=Path, metavar="DIR",
-                     help="output folder (default: results/<name>/single)")
+    run.add_argument(
+        "--seed",
+        type=_non_negative_int,
+        metavar="N",
+        help="run seed (default: the seed of replicate 0 of the config's seed)",
+    )
+    run.add_argument(
+        "--steps",
+        type=_positive_int,
+        metavar="N",
+        help="steps to run (default: the config's steps)",
+    )
+    run.add_argument(
+        "--out", type=Path, metavar="DIR", help="output folder (default: results/<name>/single)"
+    )
     run.set_defaults(handler=cmd_run)
     return parser
 
@@ -152,11 +161,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception as error:  # noqa: BLE001 - the edge of the program
+    except Exception as error:
         if os.environ.get("DIPLOMACY_TRACEBACK"):
             raise
-        print(f"error: {type(error).__name__}: {error} (set DIPLOMACY_TRACEBACK=1 for details)",
-              file=sys.stderr)
+        print(
+            f"error: {type(error).__name__}: {error} (set DIPLOMACY_TRACEBACK=1 for details)",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
 
 

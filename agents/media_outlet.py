@@ -14,9 +14,11 @@ if TYPE_CHECKING:
 
 
 class MediaOutlet(mesa.Agent):
-    """A news outlet with an editorial `bias` (b in [-1, 1], positive favours the negotiator),
-    a `reach` (r, the chance per step of salience that a subscriber reads it) and an
-    `indexing` (lambda, how far it reports events rather than its line when elites agree).
+    """A news outlet that frames each step's events through its editorial line.
+
+    It has an editorial `bias` (b in [-1, 1], positive favours the negotiator), a `reach` (r,
+    the chance per step of salience that a subscriber reads it) and an `indexing` (lambda,
+    how far it reports events rather than its line when elites agree).
 
     `frame_negotiator` and `frame_adversary` are what it said this step about each side (f_m);
     they live in the model's `outlet_frames` array.

@@ -57,4 +57,6 @@ class Observer(mesa.Agent):
     def neighbours(self) -> list[Observer]:
         """The observer's neighbours on the small-world network."""
         indptr, indices = self.model.network_indptr, self.model.network_indices
-        return [self.model.observers[j] for j in indices[indptr[self.index]: indptr[self.index + 1]]]
+        return [
+            self.model.observers[j] for j in indices[indptr[self.index] : indptr[self.index + 1]]
+        ]

@@ -75,6 +75,4 @@ class State(mesa.Agent):
 
     def decide(self, context: DecisionContext) -> Action:
         """This step's action: the intervention if one is set, else the strategy's choice."""
-        return self.intervention if self.intervention is not None else self.strategy.decide(
-            context
-        )
+        return self.intervention if self.intervention is not None else self.strategy.decide(context)

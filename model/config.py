@@ -215,14 +215,38 @@ MEDIA_PRESETS: dict[str, tuple[dict[str, Any], ...]] = {
 """Illustrative media ecologies; `mixed` is the default of MODEL_SPEC. All are symmetric."""
 
 DEFAULT_BLOCS: tuple[dict[str, Any], ...] = (
-    {"name": "Bloc A", "share": 0.30, "economic_weight": 0.35, "exposure": 0.7,
-     "scepticism": 0.4, "tilt": {"negotiator": -0.05, "adversary": 0.05}},
-    {"name": "Bloc B", "share": 0.25, "economic_weight": 0.25, "exposure": 0.4,
-     "scepticism": 0.6, "tilt": {"negotiator": 0.0, "adversary": 0.0}},
-    {"name": "Bloc C", "share": 0.30, "economic_weight": 0.25, "exposure": 0.3,
-     "scepticism": 0.7, "tilt": {"negotiator": 0.05, "adversary": -0.05}},
-    {"name": "Bloc D", "share": 0.15, "economic_weight": 0.15, "exposure": 0.5,
-     "scepticism": 0.5, "tilt": {"negotiator": 0.0, "adversary": 0.0}},
+    {
+        "name": "Bloc A",
+        "share": 0.30,
+        "economic_weight": 0.35,
+        "exposure": 0.7,
+        "scepticism": 0.4,
+        "tilt": {"negotiator": -0.05, "adversary": 0.05},
+    },
+    {
+        "name": "Bloc B",
+        "share": 0.25,
+        "economic_weight": 0.25,
+        "exposure": 0.4,
+        "scepticism": 0.6,
+        "tilt": {"negotiator": 0.0, "adversary": 0.0},
+    },
+    {
+        "name": "Bloc C",
+        "share": 0.30,
+        "economic_weight": 0.25,
+        "exposure": 0.3,
+        "scepticism": 0.7,
+        "tilt": {"negotiator": 0.05, "adversary": -0.05},
+    },
+    {
+        "name": "Bloc D",
+        "share": 0.15,
+        "economic_weight": 0.15,
+        "exposure": 0.5,
+        "scepticism": 0.5,
+        "tilt": {"negotiator": 0.0, "adversary": 0.0},
+    },
 )
 """Illustrative blocs (no country names): the tilts of A and C mirror each other."""
 
@@ -420,11 +444,13 @@ class _Layers:
             for key in list(base):
                 if key in ALL_STRATEGY_KEYS:
                     del base[key]
-                    self._forget(path + (key,))
+                    self._forget((*path, key))
         for key, value in over.items():
-            here = path + (key,)
-            if isinstance(value, Mapping) and isinstance(base.get(key), dict) and (
-                key not in REPLACED_WHOLE
+            here = (*path, key)
+            if (
+                isinstance(value, Mapping)
+                and isinstance(base.get(key), dict)
+                and (key not in REPLACED_WHOLE)
             ):
                 self.origin.setdefault(here, prefix)
                 self._merge(base[key], value, here, prefix)
@@ -540,8 +566,9 @@ def _split_strategy(side: dict[str, Any], role: str, merged: _Layers) -> list[st
     for key, value in options.items():
         kinds = _numeric_kinds(fields[key].annotation) if isinstance(value, bool) else None
         if kinds:  # pydantic's lax mode would read true/false as 1/0
-            problems.append(f"{merged.where((role, key))}: expected {kinds}, found "
-                            f"{str(value).lower()}")
+            problems.append(
+                f"{merged.where((role, key))}: expected {kinds}, found {str(value).lower()}"
+            )
     try:
         validated = STRATEGIES[name].Options.model_validate(options)
         side["strategy_options"] = validated.model_dump(by_alias=True, mode="json")
@@ -600,8 +627,13 @@ class ExperimentConfig:
     model of a scenario and `design_spec(name, point)` that of a scenario at a design point.
     """
 
-    def __init__(self, spec: ExperimentSpec, raw: dict[str, Any], source: str | None,
-                 resolved: dict[str, ModelSpec]) -> None:
+    def __init__(
+        self,
+        spec: ExperimentSpec,
+        raw: dict[str, Any],
+        source: str | None,
+        resolved: dict[str, ModelSpec],
+    ) -> None:
         self.spec = spec
         self.raw = raw
         self.source = source
@@ -640,8 +672,10 @@ class ExperimentConfig:
         return spec
 
     def _layers(self, scenario: str) -> list[tuple[str | None, Mapping[str, Any]]]:
-        return [("model", self.spec.model), (f"scenarios.{scenario}",
-                                             self.spec.scenarios[scenario] or {})]
+        return [
+            ("model", self.spec.model),
+            (f"scenarios.{scenario}", self.spec.scenarios[scenario] or {}),
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """The config as given, validated (plain data)."""
@@ -695,8 +729,10 @@ def _check_sweep(spec: ExperimentSpec, config: ExperimentConfig) -> list[str]:
     for path, values in sweep.parameters.items():
         where = f"sweep.parameters.{path}"
         if path not in known:
-            problems.append(f"{where}: names no parameter (expected a path such as "
-                            "negotiator.deterrence or dynamics.event_rate)")
+            problems.append(
+                f"{where}: names no parameter (expected a path such as "
+                "negotiator.deterrence or dynamics.event_rate)"
+            )
             continue
         for name, scenario in spec.scenarios.items():
             if _lookup(scenario, path):
@@ -714,15 +750,17 @@ def _check_sweep(spec: ExperimentSpec, config: ExperimentConfig) -> list[str]:
             samples = [(f"{where}[{i}]", v) for i, v in enumerate(values)]
         else:
             if not isinstance(values, RangeSpec):
-                problems.append(f"{where}: expected {{min, max}} for method {sweep.method}, "
-                                "found a list")
+                problems.append(
+                    f"{where}: expected {{min, max}} for method {sweep.method}, found a list"
+                )
                 continue
             if path.startswith("mechanisms."):
                 problems.append(f"{where}: a switch can only be swept with method grid")
                 continue
             if not values.min < values.max:
-                problems.append(f"{where}: expected min < max, found min {values.min:g} and "
-                                f"max {values.max:g}")
+                problems.append(
+                    f"{where}: expected min < max, found min {values.min:g} and max {values.max:g}"
+                )
                 continue
             samples = [(f"{where}.min", values.min), (f"{where}.max", values.max)]
         for label, value in samples:
@@ -755,16 +793,16 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
             continue  # SafeLoader.construct_mapping reports the unhashable key with its line
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first at line {seen[key] + 1})",
+                None,
+                None,
+                f"duplicate key {key!r} (first at line {seen[key] + 1})",
                 key_node.start_mark,
             )
         seen[key] = key_node.start_mark.line
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
 
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def read_yaml(path: str | Path) -> Any:
@@ -791,13 +829,13 @@ def read_yaml(path: str | Path) -> Any:
     except yaml.YAMLError as error:
         raise ConfigError([f"invalid YAML: {error}"], source) from None
     if data is None:
-        raise ConfigError(["the file is empty, expected a mapping with name and scenarios"],
-                          source)
+        raise ConfigError(["the file is empty, expected a mapping with name and scenarios"], source)
     return data
 
 
-def load_config(config: str | Path | Mapping[str, Any], *, source: str | None = None
-                ) -> ExperimentConfig:
+def load_config(
+    config: str | Path | Mapping[str, Any], *, source: str | None = None
+) -> ExperimentConfig:
     """Read and validate an experiment config (a YAML path or a plain dict).
 
     Raises:
@@ -809,8 +847,9 @@ def load_config(config: str | Path | Mapping[str, Any], *, source: str | None = 
         source = source or str(config)
         raw = read_yaml(config)
     if not isinstance(raw, dict):
-        raise ConfigError([f"expected a mapping with name and scenarios at the top, found "
-                           f"{_found(raw)}"], source)
+        raise ConfigError(
+            [f"expected a mapping with name and scenarios at the top, found {_found(raw)}"], source
+        )
     try:
         spec = ExperimentSpec.model_validate(raw)
     except ValidationError as error:
@@ -830,8 +869,9 @@ def load_config(config: str | Path | Mapping[str, Any], *, source: str | None = 
             continue
         for key in section:
             if key not in model_keys:
-                problems.append(f"{label}.{key}: unknown key (expected one of "
-                                f"{', '.join(sorted(model_keys))})")
+                problems.append(
+                    f"{label}.{key}: unknown key (expected one of {', '.join(sorted(model_keys))})"
+                )
     for name in spec.scenarios:
         if not _valid_name(name):
             problems.append(f"scenarios.{name}: scenario names take only letters, digits, - and _")

@@ -41,8 +41,8 @@ from model.rules import (
     salience,
     valence,
 )
-from model.streams import RandomStreams
 from model.strategies import DecisionContext, build_strategy
+from model.streams import RandomStreams
 
 OUTPUT_COLUMNS = (
     "step",
@@ -103,7 +103,7 @@ def flat_parameters_to_nested(parameters: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in parameters.items():
         role = next((r for r in SIDES if key.startswith(r + "_")), None)
         if role is not None:
-            rest = key[len(role) + 1:]
+            rest = key[len(role) + 1 :]
             side = nested.setdefault(role, {})
             if rest.startswith("initial_legitimacy_"):
                 side.setdefault("initial_legitimacy", {})[rest[19:]] = value
@@ -161,8 +161,9 @@ class DiplomacyModel(mesa.Model):
         super().__init__(rng=seed)
         if parameters:
             base = [("model", spec.to_dict())] if spec is not None else []
-            spec, problems = resolve_model([*base, ("parameters", flat_parameters_to_nested(
-                parameters))])
+            spec, problems = resolve_model(
+                [*base, ("parameters", flat_parameters_to_nested(parameters))]
+            )
             if spec is None:
                 raise ConfigError(problems)
         self.spec: ModelSpec = spec if spec is not None else default_model_spec()
@@ -332,8 +333,14 @@ class DiplomacyModel(mesa.Model):
         # Rule 1: leverage, face and record.
         conceded = np.array([a is Action.CONCEDE for a in actions], dtype=float)
         credit = np.array(
-            [1.0 if a is Action.CONCEDE else dyn.record_engage_credit if a is Action.ENGAGE
-             else 0.0 for a in actions]
+            [
+                1.0
+                if a is Action.CONCEDE
+                else dyn.record_engage_credit
+                if a is Action.ENGAGE
+                else 0.0
+                for a in actions
+            ]
         )
         self.face = leverage.update_face(self.face, conceded, dyn.face_memory)
         self.record = leverage.update_record(self.record, credit, dyn.record_memory)
@@ -347,7 +354,7 @@ class DiplomacyModel(mesa.Model):
             [a.newsworthiness for a in actions], repeated, dyn.persistence
         )
         self.salience = salience.update_salience(self.salience, news, dyn.salience_memory)
-        S = self.salience
+        salience_now = self.salience
 
         # Rule 3: valence in context.
         base = np.stack(
@@ -361,7 +368,9 @@ class DiplomacyModel(mesa.Model):
         for s, a in enumerate(actions):
             if mech.talk_fatigue and a is Action.ENGAGE and self.fruitless_rounds > 0:
                 base[s] -= valence.talk_fatigue_penalty(
-                    self.strength_orientation, self.fruitless_rounds, dyn.talk_fatigue,
+                    self.strength_orientation,
+                    self.fruitless_rounds,
+                    dyn.talk_fatigue,
                     dyn.talk_fatigue_half,
                 )
             if mech.justified_exit and a is Action.WALK_AWAY:
@@ -383,13 +392,19 @@ class DiplomacyModel(mesa.Model):
         # Rule 4: events.
         for s in range(2):
             multiplier = (
-                events.attribution_multiplier(contextual[s], self.legitimacy[s],
-                                              dyn.attribution_bias)
+                events.attribution_multiplier(
+                    contextual[s], self.legitimacy[s], dyn.attribution_bias
+                )
                 if mech.attribution
                 else 1.0
             )
             self.legitimacy[s] = events.event_update(
-                self.legitimacy[s], self.target[s], dyn.event_rate, S, weight[s], multiplier
+                self.legitimacy[s],
+                self.target[s],
+                dyn.event_rate,
+                salience_now,
+                weight[s],
+                multiplier,
             )
 
         # Rule 5: media.
@@ -409,12 +424,17 @@ class DiplomacyModel(mesa.Model):
             backfire_rate = dyn.backfire_rate if mech.backfire else 0.0
             for slot in range(2):
                 outlet = self.subscriptions[:, slot]
-                exposed = exposure_draws[slot] < self.outlet_reach[outlet] * S
+                exposed = exposure_draws[slot] < self.outlet_reach[outlet] * salience_now
                 for s in range(2):
                     self.legitimacy[s] = media.media_update(
-                        self.legitimacy[s], self.outlet_frames[s, outlet], exposed,
-                        self.confidence_bound, dyn.media_rate, dyn.media_latitude,
-                        backfire_rate, dyn.backfire_margin,
+                        self.legitimacy[s],
+                        self.outlet_frames[s, outlet],
+                        exposed,
+                        self.confidence_bound,
+                        dyn.media_rate,
+                        dyn.media_latitude,
+                        backfire_rate,
+                        dyn.backfire_margin,
                     )
 
         # Rule 6: peers.
@@ -426,14 +446,19 @@ class DiplomacyModel(mesa.Model):
                 )
                 for s in range(2):
                     self.legitimacy[s] = peers.deffuant_update(
-                        self.legitimacy[s], self.legitimacy[s][neighbour], self.confidence_bound,
+                        self.legitimacy[s],
+                        self.legitimacy[s][neighbour],
+                        self.confidence_bound,
                         dyn.peer_rate,
                     )
             else:
                 for s in range(2):
                     self.legitimacy[s] = peers.hegselmann_krause_update(
-                        self.legitimacy[s], self.network_indptr, self.network_indices,
-                        self.confidence_bound, dyn.peer_rate,
+                        self.legitimacy[s],
+                        self.network_indptr,
+                        self.network_indices,
+                        self.confidence_bound,
+                        dyn.peer_rate,
                     )
 
         # Rule 7: anchoring (and the clip to [0, 1]).
@@ -445,7 +470,7 @@ class DiplomacyModel(mesa.Model):
         if sum(severity) > 0:
             tilt = self.outlet_bias_mean if mech.media else np.zeros(n)
             target = blame.blame_target(severity[0], severity[1], tilt, dyn.blame_media_tilt)
-            self.blame = blame.blame_update(self.blame, target, dyn.blame_rate, S)
+            self.blame = blame.blame_update(self.blame, target, dyn.blame_rate, salience_now)
         for s in range(2):
             if actions[1 - s].is_defection:
                 self.last_defection_of_other[s] = t
@@ -486,8 +511,13 @@ class DiplomacyModel(mesa.Model):
         provocation = any(a.is_provocation for a in actions) or bool(self.crossed_this_step.any())
         misperception = float(np.mean(np.abs(self.type_belief - self.preparing[::-1])))
         hazard = crisis.crisis_hazard(
-            dyn.hazard_base, provocation, misperception, talks, dyn.hazard_provocation,
-            dyn.hazard_misperception, dyn.hazard_talks,
+            dyn.hazard_base,
+            provocation,
+            misperception,
+            talks,
+            dyn.hazard_provocation,
+            dyn.hazard_misperception,
+            dyn.hazard_talks,
         )
         self.crisis_index = crisis.update_crisis_index(self.crisis_index, hazard)
 
@@ -545,30 +575,36 @@ class DiplomacyModel(mesa.Model):
             self.scepticism, self.legitimacy[0], self.legitimacy[1], self.dynamics.vote_threshold
         )
         elite_yes = np.bincount(
-            self.observer_bloc, weights=(yes & self.is_elite).astype(float),
+            self.observer_bloc,
+            weights=(yes & self.is_elite).astype(float),
             minlength=len(self.bloc_names),
         )
-        elites = np.bincount(self.observer_bloc, weights=self.is_elite.astype(float),
-                             minlength=len(self.bloc_names))
+        elites = np.bincount(
+            self.observer_bloc, weights=self.is_elite.astype(float), minlength=len(self.bloc_names)
+        )
         with np.errstate(invalid="ignore", divide="ignore"):
             self.vote_yes_by_bloc = elite_yes / elites
 
     def _record(self) -> None:
         dyn = self.dynamics
-        L = self.legitimacy
-        gap = L[0] - L[1]
+        legit = self.legitimacy
+        gap = legit[0] - legit[1]
         by_bloc = {
-            "legitimacy_negotiator": self._bloc_means(L[0]),
-            "legitimacy_adversary": self._bloc_means(L[1]),
+            "legitimacy_negotiator": self._bloc_means(legit[0]),
+            "legitimacy_adversary": self._bloc_means(legit[1]),
             "legitimacy_gap": self._bloc_means(gap),
             "narrative_share": self._bloc_means((gap > 0).astype(float)),
             "blame_adversary": self._bloc_means(self.blame),
             "scepticism": self._bloc_means(self.scepticism),
         }
         compliance = blocs.sanction_compliance(
-            by_bloc["legitimacy_adversary"], by_bloc["legitimacy_negotiator"],
-            by_bloc["scepticism"], self.bloc_exposure * self.economic_reach[1],
-            dyn.compliance_intercept, dyn.compliance_legitimacy, dyn.compliance_scepticism,
+            by_bloc["legitimacy_adversary"],
+            by_bloc["legitimacy_negotiator"],
+            by_bloc["scepticism"],
+            self.bloc_exposure * self.economic_reach[1],
+            dyn.compliance_intercept,
+            dyn.compliance_legitimacy,
+            dyn.compliance_scepticism,
             dyn.compliance_exposure,
         )
         action = [a.value if a is not None else None for a in self.actions]
@@ -577,8 +613,8 @@ class DiplomacyModel(mesa.Model):
             "action_negotiator": action[0],
             "action_adversary": action[1],
             "talks": self.talks,
-            "legitimacy_negotiator": float(L[0].mean()),
-            "legitimacy_adversary": float(L[1].mean()),
+            "legitimacy_negotiator": float(legit[0].mean()),
+            "legitimacy_adversary": float(legit[1].mean()),
             "legitimacy_gap": float(gap.mean()),
             "narrative_share": narrative_share(gap),
             "blame_adversary": float(self.blame.mean()),
@@ -598,16 +634,19 @@ class DiplomacyModel(mesa.Model):
         }
         self.datacollector.collect(self)
         elite = self.is_elite
-        elite_n = _masked_bloc_means(L, elite, self.observer_bloc, len(self.bloc_names))
-        public_n = _masked_bloc_means(L, ~elite, self.observer_bloc, len(self.bloc_names))
+        elite_n = _masked_bloc_means(legit, elite, self.observer_bloc, len(self.bloc_names))
+        public_n = _masked_bloc_means(legit, ~elite, self.observer_bloc, len(self.bloc_names))
         for k, name in enumerate(self.bloc_names):
             self.datacollector.add_table_row(
                 "blocs",
                 {
                     "step": self.steps,
                     "bloc": name,
-                    **{key: float(values[k]) for key, values in by_bloc.items()
-                       if key != "scepticism"},
+                    **{
+                        key: float(values[k])
+                        for key, values in by_bloc.items()
+                        if key != "scepticism"
+                    },
                     "elite_legitimacy_negotiator": float(elite_n[0][k]),
                     "elite_legitimacy_adversary": float(elite_n[1][k]),
                     "public_legitimacy_negotiator": float(public_n[0][k]),
@@ -691,6 +730,9 @@ def _masked_bloc_means(
     counts = np.bincount(bloc, weights=mask.astype(float), minlength=n_blocs)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.stack(
-            [np.bincount(bloc, weights=np.where(mask, legitimacy[s], 0.0), minlength=n_blocs)
-             / counts for s in range(2)]
+            [
+                np.bincount(bloc, weights=np.where(mask, legitimacy[s], 0.0), minlength=n_blocs)
+                / counts
+                for s in range(2)
+            ]
         )

@@ -96,7 +96,7 @@ class AddConditionsAt(Strategy):
 
 
 class TitForTat(Strategy):
-    """Engage first, then answer with the other side's last action (a concession with engagement)."""
+    """Engage first, then answer the other side's last action in kind (a concession: engage)."""
 
     name = "tit_for_tat"
     description = "engage first, then mirror the other side's previous action"
@@ -218,9 +218,7 @@ STRATEGIES: dict[str, type[Strategy]] = {
 
 def strategy_keys(name: str) -> tuple[str, ...]:
     """The config keys that strategy `name` takes."""
-    return tuple(
-        field.alias or key for key, field in STRATEGIES[name].Options.model_fields.items()
-    )
+    return tuple(field.alias or key for key, field in STRATEGIES[name].Options.model_fields.items())
 
 
 ALL_STRATEGY_KEYS: frozenset[str] = frozenset(k for n in STRATEGIES for k in strategy_keys(n))

@@ -40,8 +40,14 @@ def seeds(n: int = REPLICATES) -> list[int]:
     return [replicate_seed(BASE_SEED, r) for r in range(n)]
 
 
-def values(spec: ModelSpec, column: str, step: int = -1, steps: int = 200,
-           n: int = REPLICATES, reduce: str = "at") -> np.ndarray:
+def values(
+    spec: ModelSpec,
+    column: str,
+    step: int = -1,
+    steps: int = 200,
+    n: int = REPLICATES,
+    reduce: str = "at",
+) -> np.ndarray:
     """One value per replicate: `column` at `step` (or its mean over the run with reduce='mean')."""
     out = []
     for seed in seeds(n):
@@ -50,8 +56,9 @@ def values(spec: ModelSpec, column: str, step: int = -1, steps: int = 200,
     return np.array(out)
 
 
-def paired_interval(treatment: np.ndarray, control: np.ndarray, level: float = 0.95
-                    ) -> tuple[float, float, float]:
+def paired_interval(
+    treatment: np.ndarray, control: np.ndarray, level: float = 0.95
+) -> tuple[float, float, float]:
     """Mean paired difference treatment - control with its t interval over seeds."""
     diff = np.asarray(treatment, float) - np.asarray(control, float)
     mean = float(diff.mean())
@@ -61,8 +68,9 @@ def paired_interval(treatment: np.ndarray, control: np.ndarray, level: float = 0
     return mean, mean - half, mean + half
 
 
-def unpaired_interval(a: np.ndarray, b: np.ndarray, level: float = 0.95
-                      ) -> tuple[float, float, float]:
+def unpaired_interval(
+    a: np.ndarray, b: np.ndarray, level: float = 0.95
+) -> tuple[float, float, float]:
     """Mean difference a - b of independent samples with its Welch t interval."""
     a, b = np.asarray(a, float), np.asarray(b, float)
     va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size

@@ -35,8 +35,11 @@ def test_v1_burden_shift(step):
         ("blame_adversary", assert_positive),
         ("narrative_share", assert_positive),
     ]:
-        check(values(ADVERSARY_WALKS, column, step), values(BOTH_ENGAGE, column, step),
-              f"V1 {column} at {step}")
+        check(
+            values(ADVERSARY_WALKS, column, step),
+            values(BOTH_ENGAGE, column, step),
+            f"V1 {column} at {step}",
+        )
 
 
 def test_v2_mirror():
@@ -54,7 +57,7 @@ def test_calibration_adversary_walkout_moves_its_legitimacy_by_points():
         ADVERSARY_WALKS, "legitimacy_adversary", 102
     )
     mean, low, high = paired_interval(effect, np.zeros_like(effect))
-    assert 0.02 <= low and high <= 0.15, f"calibration {mean:.4f} [{low:.4f}, {high:.4f}]"
+    assert low >= 0.02 and high <= 0.15, f"calibration {mean:.4f} [{low:.4f}, {high:.4f}]"
 
 
 INFORMATION = load_config("configs/information.yaml")
@@ -99,10 +102,19 @@ def swapped(model: dict) -> dict:
 def test_v5_symmetry_swaps_outputs_in_distribution():
     asymmetric = {
         "observers": 400,
-        "negotiator": {"strategy": "always_engage", "deterrence": 0.5, "hawkishness": 0.3,
-                       "initial_legitimacy": {"mean": 0.35, "concentration": 10}},
-        "adversary": {"strategy": "walk_away_at", "at": 40, "deterrence": 0.9,
-                      "hawkishness": 0.7, "initial_legitimacy": {"mean": 0.6, "concentration": 8}},
+        "negotiator": {
+            "strategy": "always_engage",
+            "deterrence": 0.5,
+            "hawkishness": 0.3,
+            "initial_legitimacy": {"mean": 0.35, "concentration": 10},
+        },
+        "adversary": {
+            "strategy": "walk_away_at",
+            "at": 40,
+            "deterrence": 0.9,
+            "hawkishness": 0.7,
+            "initial_legitimacy": {"mean": 0.6, "concentration": 8},
+        },
         "media": [
             {"name": "Leaning to N", "bias": 0.7, "reach": 0.5, "indexing": 0.3},
             {"name": "Wire", "bias": 0.0, "reach": 0.4, "indexing": 0.8},
@@ -114,18 +126,26 @@ def test_v5_symmetry_swaps_outputs_in_distribution():
     n = 40
     steps = 120
     pairs = [
-        (values(original, "legitimacy_negotiator", steps=steps, n=n),
-         values(mirror, "legitimacy_adversary", steps=steps, n=n)),
-        (values(original, "legitimacy_adversary", steps=steps, n=n),
-         values(mirror, "legitimacy_negotiator", steps=steps, n=n)),
-        (values(original, "blame_adversary", steps=steps, n=n),
-         1.0 - values(mirror, "blame_adversary", steps=steps, n=n)),
+        (
+            values(original, "legitimacy_negotiator", steps=steps, n=n),
+            values(mirror, "legitimacy_adversary", steps=steps, n=n),
+        ),
+        (
+            values(original, "legitimacy_adversary", steps=steps, n=n),
+            values(mirror, "legitimacy_negotiator", steps=steps, n=n),
+        ),
+        (
+            values(original, "blame_adversary", steps=steps, n=n),
+            1.0 - values(mirror, "blame_adversary", steps=steps, n=n),
+        ),
     ]
     from scipy import stats
 
     for a, b in pairs:
         mean, low, high = unpaired_interval(a, b)
-        assert low <= 0 <= high, f"V5: swapped outputs differ by {mean:+.4f} [{low:+.4f}, {high:+.4f}]"
+        assert low <= 0 <= high, (
+            f"V5: swapped outputs differ by {mean:+.4f} [{low:+.4f}, {high:+.4f}]"
+        )
         assert high - low < 0.03, "V5: the interval is too wide to say anything"
         assert stats.ks_2samp(a, b).pvalue > 0.01
     # The same comparison without the swap finds the asymmetry (the test has power).

@@ -69,9 +69,15 @@ def test_bloc_and_media_tables():
 
 def test_keyword_parameters_drive_the_model_as_mesa_tools_do():
     model = DiplomacyModel(
-        observers=120, adversary_strategy="walk_away_at", adversary_at=3,
-        negotiator_deterrence=0.2, event_rate=0.05, mechanism_backfire=True,
-        negotiator_initial_legitimacy_mean=0.4, media="polarized", rng=5,
+        observers=120,
+        adversary_strategy="walk_away_at",
+        adversary_at=3,
+        negotiator_deterrence=0.2,
+        event_rate=0.05,
+        mechanism_backfire=True,
+        negotiator_initial_legitimacy_mean=0.4,
+        media="polarized",
+        rng=5,
     )
     assert model.spec.adversary.strategy == "walk_away_at"
     assert model.spec.negotiator.deterrence == 0.2
@@ -84,7 +90,9 @@ def test_keyword_parameters_drive_the_model_as_mesa_tools_do():
 
 
 def test_bad_keyword_parameter_is_a_config_error_naming_it():
-    with pytest.raises(ConfigError, match=r"parameters\.negotiator\.deterrence: expected a value <= 1"):
+    with pytest.raises(
+        ConfigError, match=r"parameters\.negotiator\.deterrence: expected a value <= 1"
+    ):
         DiplomacyModel(negotiator_deterrence=3)
     with pytest.raises(ConfigError, match="rng"):
         DiplomacyModel(rng=-1)
@@ -144,9 +152,23 @@ def test_same_seed_same_results_in_one_process():
 
 def _run_cli(out: Path, seed: int) -> bytes:
     subprocess.run(
-        [sys.executable, "run.py", "run", "configs/walkout.yaml", "--scenario", "adversary_walks",
-         "--seed", str(seed), "--steps", "80", "--out", str(out)],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "run.py",
+            "run",
+            "configs/walkout.yaml",
+            "--scenario",
+            "adversary_walks",
+            "--seed",
+            str(seed),
+            "--steps",
+            "80",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     return (out / "run.parquet").read_bytes()
 
@@ -160,16 +182,26 @@ def test_same_config_and_seed_give_bit_identical_parquet_in_two_processes(tmp_pa
 
 def test_changing_one_sides_script_leaves_every_other_stream_unchanged():
     common = {"observers": 200, "adversary_strategy": "adaptive", "rng": 9}
-    a = DiplomacyModel(negotiator_strategy="scripted",
-                       negotiator_timeline={0: "engage", 20: "walk_away"}, **common)
-    b = DiplomacyModel(negotiator_strategy="scripted",
-                       negotiator_timeline={0: "engage", 10: "sanction", 30: "concede"}, **common)
+    a = DiplomacyModel(
+        negotiator_strategy="scripted", negotiator_timeline={0: "engage", 20: "walk_away"}, **common
+    )
+    b = DiplomacyModel(
+        negotiator_strategy="scripted",
+        negotiator_timeline={0: "engage", 10: "sanction", 30: "concede"},
+        **common,
+    )
     np.testing.assert_array_equal(a.legitimacy_initial, b.legitimacy_initial)
     a.run_for(50)
     b.run_for(50)
     assert not np.array_equal(a.legitimacy, b.legitimacy)  # the change mattered
-    for name in ("initialization", "media", "peers", "signals", "choices_negotiator",
-                 "choices_adversary"):
+    for name in (
+        "initialization",
+        "media",
+        "peers",
+        "signals",
+        "choices_negotiator",
+        "choices_adversary",
+    ):
         assert a.streams[name].bit_generator.state == b.streams[name].bit_generator.state, name
     # The adversary draws the same choice numbers; its beliefs about N see the same signals.
     np.testing.assert_array_equal(a.red_line, b.red_line)
@@ -188,8 +220,12 @@ def test_intervention_overrides_strategy_until_cleared():
 
 
 def test_talks_need_both_sides_at_the_table():
-    model = DiplomacyModel(observers=50, rng=2, negotiator_strategy="scripted",
-                           negotiator_timeline={0: "concede", 2: "walk_away", 3: "add_conditions"})
+    model = DiplomacyModel(
+        observers=50,
+        rng=2,
+        negotiator_strategy="scripted",
+        negotiator_timeline={0: "concede", 2: "walk_away", 3: "add_conditions"},
+    )
     model.run_for(4)
     talks = model.datacollector.get_model_vars_dataframe()["talks"].tolist()
     assert talks == [False, True, False, True, True]

@@ -15,8 +15,10 @@ pytestmark = pytest.mark.slow
 
 SMALL = 300
 WALKOUT = {"adversary": {"strategy": "walk_away_at", "at": 50}}
-TIT_FOR_TAT = {"negotiator": {"strategy": "tit_for_tat"}, "adversary": {"strategy": "walk_away_at",
-                                                                         "at": 50}}
+TIT_FOR_TAT = {
+    "negotiator": {"strategy": "tit_for_tat"},
+    "adversary": {"strategy": "walk_away_at", "at": 50},
+}
 REASSURANCE = {
     "negotiator": {"strategy": "costly_reassurance", "concede_from": 20, "concede_for": 20},
     "adversary": {"strategy": "walk_away_at", "at": 100},
@@ -48,13 +50,21 @@ def _with(model: dict, path: tuple, value, switch: str, on: bool) -> dict:
 
 
 @pytest.mark.parametrize(
-    ("switch", "model", "path", "pair"), IRRELEVANT_WHEN_OFF, ids=[c[0] for c in IRRELEVANT_WHEN_OFF]
+    ("switch", "model", "path", "pair"),
+    IRRELEVANT_WHEN_OFF,
+    ids=[c[0] for c in IRRELEVANT_WHEN_OFF],
 )
 def test_switched_off_mechanism_parameters_have_no_effect(switch, model, path, pair):
     seed = seeds(1)[0]
     low, high = (make_spec(**_with(model, path, v, switch, False)) for v in pair)
-    columns = ["legitimacy_negotiator", "legitimacy_adversary", "blame_adversary",
-               "belief_error_negotiator", "redline_uncertainty_negotiator", "polarization"]
+    columns = [
+        "legitimacy_negotiator",
+        "legitimacy_adversary",
+        "blame_adversary",
+        "belief_error_negotiator",
+        "redline_uncertainty_negotiator",
+        "polarization",
+    ]
     pd.testing.assert_frame_equal(run(low, seed, 120)[columns], run(high, seed, 120)[columns])
     on_low, on_high = (make_spec(**_with(model, path, v, switch, True)) for v in pair)
     assert not run(on_low, seed, 120)[columns].equals(run(on_high, seed, 120)[columns]), (
@@ -96,8 +106,7 @@ def test_elite_indexing_off_keeps_outlets_on_their_indexing():
         media = model.datacollector.get_table_dataframe("media")
         indexing = dict(zip([o.name for o in model.outlets], model.outlet_indexing, strict=True))
         expected = media["outlet"].map(indexing)
-        same = (media.loc[media.step > 0, "effective_indexing"]
-                == expected[media.step > 0]).all()
+        same = (media.loc[media.step > 0, "effective_indexing"] == expected[media.step > 0]).all()
         assert bool(same) is (not on)
 
 

@@ -26,5 +26,5 @@ def blame_target(
 def blame_update(
     blame: NDArray[np.float64], target: NDArray[np.float64], rate: float, salience: float
 ) -> NDArray[np.float64]:
-    """beta += alpha_b S (target - beta)."""
+    """Beta += alpha_b S (target - beta)."""
     return blame + rate * salience * (target - blame)

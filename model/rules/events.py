@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 def attribution_multiplier(
     valence: NDArray[np.float64], legitimacy: NDArray[np.float64], bias: float
 ) -> NDArray[np.float64]:
-    """m = 1 + eta sign(vhat) (2 L - 1) (dispositional attribution, Mercer 1996).
+    """M = 1 + eta sign(vhat) (2 L - 1) (dispositional attribution, Mercer 1996).
 
     Good acts of a trusted side and bad acts of a distrusted side count more (read as
     disposition); good acts of a distrusted side and bad acts of a trusted side count less

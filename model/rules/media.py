@@ -1,5 +1,7 @@
-"""Rule 5: media outlets frame events through their editorial line (Entman 2004; Carletti et
-al. 2006; Pineda & Buendia 2015)."""
+"""Rule 5: media outlets frame events through their editorial line.
+
+References: Entman 2004; Carletti et al. 2006; Pineda & Buendia 2015.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Rule 6: bounded-confidence influence between neighbours (Deffuant et al. 2000;
-Hegselmann & Krause 2002)."""
+"""Rule 6: bounded-confidence influence between neighbours.
+
+References: Deffuant, Neau, Amblard & Weisbuch 2000; Hegselmann & Krause 2002.
+"""
 
 from __future__ import annotations
 
@@ -59,7 +61,8 @@ def hegselmann_krause_update(
     n = legitimacy.size
     owner = np.repeat(np.arange(n), np.diff(indptr))
     close = np.abs(legitimacy[indices] - legitimacy[owner]) < bound[owner]
-    total = legitimacy + np.bincount(owner, weights=np.where(close, legitimacy[indices], 0.0),
-                                     minlength=n)
+    total = legitimacy + np.bincount(
+        owner, weights=np.where(close, legitimacy[indices], 0.0), minlength=n
+    )
     count = 1.0 + np.bincount(owner, weights=close.astype(float), minlength=n)
     return legitimacy + rate * (total / count - legitimacy)

@@ -42,7 +42,9 @@ def contrast_strength(
     the record of plain engagement.
     """
     excess = np.maximum(np.asarray(record, dtype=float) - record_threshold, 0.0)
-    return contrast * np.asarray(gain, dtype=float) * (1.0 + record_bonus * excess / record_threshold)
+    return (
+        contrast * np.asarray(gain, dtype=float) * (1.0 + record_bonus * excess / record_threshold)
+    )
 
 
 def contextual_valence(
