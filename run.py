@@ -25,13 +25,18 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see --help)")
 
 
-def _non_negative_int(text: str) -> int:
+SEED_MAX = 2**63 - 1
+
+
+def _seed(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, found {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, found {value}")
+        raise argparse.ArgumentTypeError(
+            f"expected an integer from 0 to {SEED_MAX}, found {text!r}"
+        ) from None
+    if not 0 <= value <= SEED_MAX:
+        raise argparse.ArgumentTypeError(f"expected an integer from 0 to {SEED_MAX}, found {value}")
     return value
 
 
@@ -124,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--scenario", metavar="NAME", help="scenario to run (default: the first)")
     run.add_argument(
         "--seed",
-        type=_non_negative_int,
+        type=_seed,
         metavar="N",
         help="run seed (default: the seed of replicate 0 of the config's seed)",
     )

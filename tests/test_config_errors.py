@@ -537,8 +537,9 @@ BASELINE = "configs/baseline.yaml"
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["--seed", "-1"], ["--seed", "expected an integer >= 0", "found -1"]),
-        (["--seed", "abc"], ["--seed", "expected an integer >= 0", "found 'abc'"]),
+        (["--seed", "-1"], ["--seed", "expected an integer from 0 to", "found -1"]),
+        (["--seed", "abc"], ["--seed", "expected an integer from 0 to", "found 'abc'"]),
+        (["--seed", str(2**64)], ["--seed", "expected an integer from 0 to", "found 1844"]),
         (["--steps", "0"], ["--steps", "expected an integer >= 1", "found 0"]),
         (["--steps", "1.5"], ["--steps", "expected an integer >= 1", "found '1.5'"]),
         (["--scenario", "nope"], ["--scenario", "expected one of both_engage", "found 'nope'"]),
@@ -547,6 +548,7 @@ BASELINE = "configs/baseline.yaml"
     ids=[
         "seed_negative",
         "seed_text",
+        "seed_too_large",
         "steps_zero",
         "steps_float",
         "scenario_unknown",
