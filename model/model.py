@@ -278,8 +278,8 @@ class DiplomacyModel(mesa.Model):
         self.network_indptr, self.network_indices = small_world(
             n, dyn.network_degree, dyn.network_rewiring, init
         )
-        self._neighbour_weights = peers.neighbour_draw_weights(
-            self.network_indices, self.is_elite, dyn.elite_influence
+        self._neighbour_table, self._neighbour_cumulative = peers.neighbour_table(
+            self.network_indptr, self.network_indices, self.is_elite, dyn.elite_influence
         )
         self.observers = [Observer(self, i) for i in range(n)]
 
@@ -442,7 +442,7 @@ class DiplomacyModel(mesa.Model):
         if mech.peers:
             if self.spec.peer_model == "deffuant":
                 neighbour = peers.draw_neighbours(
-                    self.network_indptr, self.network_indices, self._neighbour_weights, peer_draws
+                    self._neighbour_table, self._neighbour_cumulative, peer_draws
                 )
                 for s in range(2):
                     self.legitimacy[s] = peers.deffuant_update(

@@ -257,34 +257,32 @@ INDICES = np.array([1, 2, 0, 0], dtype=np.int64)
 IS_ELITE = np.array([False, True, False, False])
 
 
-def test_neighbour_draw_weights():
-    cw = peers.neighbour_draw_weights(INDICES, IS_ELITE, 3.0)
-    # edge weights [3 (to elite 1), 1, 1, 1] -> cumulative [3, 4, 5, 6]
-    assert_allclose(cw, [3.0, 4.0, 5.0, 6.0])
+def _draw(indptr, indices, is_elite, uniforms, influence=3.0):
+    table, cumulative = peers.neighbour_table(indptr, indices, is_elite, influence)
+    return peers.draw_neighbours(table, cumulative, np.asarray(uniforms, dtype=float))
+
+
+def test_neighbour_table_pads_with_self_and_normalises_elite_weights():
+    table, cumulative = peers.neighbour_table(INDPTR, INDICES, IS_ELITE, 3.0)
+    # node 0: neighbours [1 (elite, weight 3), 2 (weight 1)] -> cumulative [3/4, 4/4]
+    assert_array_equal(table, [[1, 2], [0, 1], [0, 2], [3, 3]])
+    assert_allclose(cumulative[0], [0.75, 1.0])
+    assert_allclose(cumulative[1], [1.0, np.inf])
+    assert_allclose(cumulative[3], [np.inf, np.inf])
 
 
 def test_draw_neighbours_maps_uniforms_with_elite_weights():
-    cw = np.array([3.0, 4.0, 5.0, 6.0])
-    # node 0 spans [0, 4): elite 1 takes [0, 3) (u < 0.75), node 2 takes [3, 4)
-    cases = [
-        (0.0, 1),
-        (0.5, 1),
-        (0.74, 1),
-        (0.76, 2),
-        (0.999, 2),
-    ]
+    # node 0: elite 1 takes u < 0.75, node 2 takes [0.75, 1)
+    cases = [(0.0, 1), (0.5, 1), (0.74, 1), (0.76, 2), (0.999, 2)]
     for u, expected in cases:
-        out = peers.draw_neighbours(INDPTR, INDICES, cw, np.array([u, 0.5, 0.5, 0.5]))
+        out = _draw(INDPTR, INDICES, IS_ELITE, [u, 0.5, 0.5, 0.5])
         # node 1's only neighbour is 0, node 2's only neighbour is 0, node 3 draws itself
         assert_array_equal(out, [expected, 0, 0, 3])
 
 
 def test_draw_neighbours_frequency_of_elite():
-    cw = np.array([3.0, 4.0, 5.0, 6.0])
     uniforms = (np.arange(1000) + 0.5) / 1000
-    drawn = np.array(
-        [peers.draw_neighbours(INDPTR, INDICES, cw, np.array([u, u, u, u]))[0] for u in uniforms]
-    )
+    drawn = np.array([_draw(INDPTR, INDICES, IS_ELITE, [u, u, u, u])[0] for u in uniforms])
     # u < 0.75 -> elite 1: exactly 750 of the 1000 midpoints
     assert np.sum(drawn == 1) == 750
     assert np.sum(drawn == 2) == 250
@@ -293,17 +291,15 @@ def test_draw_neighbours_frequency_of_elite():
 def test_draw_neighbours_isolated_first_node_draws_itself():
     indptr = np.array([0, 0, 1, 2], dtype=np.int64)
     indices = np.array([2, 1], dtype=np.int64)
-    cw = np.array([1.0, 2.0])
     for u in (0.0, 0.3, 0.99):
-        out = peers.draw_neighbours(indptr, indices, cw, np.full(3, u))
+        out = _draw(indptr, indices, np.zeros(3, bool), np.full(3, u))
         assert_array_equal(out, [0, 2, 1])
 
 
 def test_draw_neighbours_graph_without_edges_draws_self():
     indptr = np.array([0, 0, 0], dtype=np.int64)
     indices = np.array([], dtype=np.int64)
-    cw = np.array([], dtype=float)
-    out = peers.draw_neighbours(indptr, indices, cw, np.array([0.3, 0.6]))
+    out = _draw(indptr, indices, np.zeros(2, bool), [0.3, 0.6])
     assert_array_equal(out, [0, 1])
 
 

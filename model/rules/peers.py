@@ -9,34 +9,48 @@ import numpy as np
 from numpy.typing import NDArray
 
 
-def neighbour_draw_weights(
-    indices: NDArray[np.int64], is_elite: NDArray[np.bool_], elite_influence: float
-) -> NDArray[np.float64]:
-    """Cumulative draw weights of every edge: elite neighbours count `elite_influence` times."""
-    return np.cumsum(np.where(is_elite[indices], elite_influence, 1.0))
+def neighbour_table(
+    indptr: NDArray[np.int64],
+    indices: NDArray[np.int64],
+    is_elite: NDArray[np.bool_],
+    elite_influence: float,
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Padded neighbour lists and the cumulative draw probabilities along each row.
+
+    From the CSR network (`indptr`, `indices`): `table[i, k]` is observer i's k-th neighbour
+    and `cumulative[i, k]` the probability of drawing one of its first k + 1 neighbours, where
+    elite neighbours weigh `elite_influence` times as much. Padding cells hold the observer
+    itself with probability +inf, so an observer without neighbours draws itself. Built once
+    per run; `draw_neighbours` then needs only a comparison per cell.
+    """
+    n = indptr.size - 1
+    degree = np.diff(indptr)
+    width = max(int(degree.max(initial=0)), 1)
+    dtype = np.int32 if n < 2**31 else np.int64
+    table = np.repeat(np.arange(n, dtype=dtype)[:, None], width, axis=1)
+    cumulative = np.full((n, width), np.inf)
+    if indices.size:
+        row = np.repeat(np.arange(n), degree)
+        column = np.arange(indices.size) - indptr[row]
+        running = np.cumsum(np.where(is_elite[indices], elite_influence, 1.0))
+        before_row = np.concatenate(([0.0], running))[indptr[:-1]]
+        total = np.concatenate(([0.0], running))[indptr[1:]] - before_row
+        table[row, column] = indices
+        cumulative[row, column] = (running - before_row[row]) / total[row]
+        last = indptr[1:][degree > 0] - 1
+        cumulative[row[last], column[last]] = 1.0
+    return table, cumulative
 
 
 def draw_neighbours(
-    indptr: NDArray[np.int64],
-    indices: NDArray[np.int64],
-    cumulative_weights: NDArray[np.float64],
-    uniforms: NDArray[np.float64],
+    table: NDArray[np.int64], cumulative: NDArray[np.float64], uniforms: NDArray[np.float64]
 ) -> NDArray[np.int64]:
-    """One neighbour per observer, drawn with the edge weights, from one uniform each.
+    """One neighbour per observer from one uniform in [0, 1) each (see `neighbour_table`).
 
-    The network is in CSR form (`indptr`, `indices`); `cumulative_weights` comes from
-    `neighbour_draw_weights`. An observer without neighbours draws itself (no influence).
+    Observer i draws the first neighbour k with cumulative[i, k] > u_i.
     """
-    own = np.arange(indptr.size - 1)
-    if indices.size == 0:
-        return own
-    start = np.concatenate(([0.0], cumulative_weights))[indptr[:-1]]
-    end = np.concatenate(([0.0], cumulative_weights))[indptr[1:]]
-    target = start + uniforms * (end - start)
-    edge = np.searchsorted(cumulative_weights, target, side="right")
-    edge = np.clip(edge, indptr[:-1], np.maximum(indptr[1:] - 1, indptr[:-1]))
-    has_neighbours = indptr[1:] > indptr[:-1]
-    return np.where(has_neighbours, indices[np.minimum(edge, indices.size - 1)], own)
+    position = np.count_nonzero(cumulative <= uniforms[:, None], axis=1)
+    return table[np.arange(table.shape[0]), np.minimum(position, table.shape[1] - 1)]
 
 
 def deffuant_update(
