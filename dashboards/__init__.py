@@ -1,0 +1,1 @@
+"""Solara pages of the live dashboard."""
