@@ -13,7 +13,12 @@ import os
 import sys
 from collections.abc import Sequence
 
-COMMAND_MODULES = ("experiments.cli_single",)
+COMMAND_MODULES = (
+    "experiments.cli_single",
+    "experiments.cli_batch",
+    "experiments.cli_compare",
+    "dashboards.cli",
+)
 """Modules that add commands, in the order of `--help`."""
 
 

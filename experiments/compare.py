@@ -33,7 +33,7 @@ def ensemble_bands(frame: pd.DataFrame, metric: str, level: float = 0.95) -> pd.
     the ensemble mean over replicates: a Monte Carlo interval) and spread_low, spread_high (the
     central `level` range of the individual runs).
     """
-    groups = frame.groupby(["scenario", "design_point", "step"], sort=True, observed=True)[metric]
+    groups = frame.groupby(["scenario", "design_point", "step"], sort=False, observed=True)[metric]
     out = groups.agg(n="count", mean="mean", sd="std").reset_index()
     quantile = (1.0 - level) / 2.0
     spread = groups.quantile([quantile, 1.0 - quantile]).unstack()

@@ -19,8 +19,10 @@ import pandas as pd
 
 from experiments.io import write_atomic
 
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-"""Okabe-Ito colours (negotiator blue first, adversary orange second)."""
+SIDE_COLOURS = {"negotiator": "#0072B2", "adversary": "#E69F00"}
+"""Okabe-Ito blue and orange for the two sides, wherever both appear."""
+PALETTE = ("#000000", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#0072B2", "#E69F00", "#F0E442")
+"""Okabe-Ito colours for scenarios, the baseline (first) in black."""
 CAPTION = "Model indices from simulated ensembles, not forecasts."
 
 
@@ -67,7 +69,7 @@ def difference_curves(
     fig, ax = plt.subplots(figsize=(8, 4.5))
     ax.axhline(0.0, color="#333333", linewidth=0.8)
     for i, (scenario, curve) in enumerate(curves.items()):
-        colour = PALETTE[i % len(PALETTE)]
+        colour = PALETTE[(i + 1) % len(PALETTE)]
         ax.fill_between(
             curve["step"], curve["low"], curve["high"], color=colour, alpha=0.25, linewidth=0
         )

@@ -44,10 +44,18 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
         write(temp)
         with open(temp, "rb") as stream:
             os.fsync(stream.fileno())
+        os.chmod(temp, _new_file_mode())  # mkstemp makes 0600
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def _new_file_mode() -> int:
+    """The mode that open() gives a new file: 0666 less the process's umask."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:

@@ -3,16 +3,23 @@
 The rules are the pure functions of `model.rules`; `step` calls them in MODEL_SPEC's order, each
 phase over every agent before the next. Observer state lives in arrays owned by the model;
 `Observer` agents are views onto them.
+
+`step` runs one method per phase (`_decide`, `_side_rules`, `_observer_rules`, `_blame_rule`,
+`_learning`, `_bargaining`, `_escalation`, `_crisis`, `_blocs`, `_record`); the side-level
+ones hand the observer rules a `StepContext`. `model.reference` overrides only the observer
+phases, to dock a plain Mesa implementation of them against this one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 import mesa
 import numpy as np
+from numpy.typing import NDArray
 
 from agents import MediaOutlet, Observer, State
 from model.actions import SIDES, Action
@@ -89,6 +96,33 @@ BLOC_COLUMNS = (
 
 MEDIA_COLUMNS = ("step", "outlet", "frame_negotiator", "frame_adversary", "effective_indexing")
 """Columns of the per-outlet table (`datacollector.get_table_dataframe("media")`)."""
+
+
+@dataclass(frozen=True)
+class StepContext:
+    """The side-level quantities of one step that the observer rules read (rules 1-3).
+
+    Attributes:
+        step: the step being taken.
+        actions: both sides' actions this step, negotiator first.
+        talks: whether talks are held (both sides at the table).
+        salience: S after rule 2.
+        weight: event weight w_s of each side (rule 1).
+        contrast: chi_s of each side (rule 3; zero with `contrast` off).
+        fatigued: whether each side's engagement loses valence to talk fatigue (rule 3).
+        fruitless_rounds: k, consecutive rounds of talks without progress before this step.
+        justified: whether each side's walkout is judged mildly (`justified_exit`, rule 3).
+    """
+
+    step: int
+    actions: tuple[Action, Action]
+    talks: bool
+    salience: float
+    weight: NDArray[np.float64]
+    contrast: NDArray[np.float64]
+    fatigued: tuple[bool, bool]
+    fruitless_rounds: int
+    justified: tuple[bool, bool]
 
 
 def flat_parameters_to_nested(parameters: Mapping[str, Any]) -> dict[str, Any]:
@@ -239,6 +273,7 @@ class DiplomacyModel(mesa.Model):
         remainder = shares * n - counts
         counts[np.argsort(-remainder, kind="stable")[: n - counts.sum()]] += 1
         self.observer_bloc = init.permutation(np.repeat(np.arange(len(shares)), counts))
+        self._bloc_counts = np.bincount(self.observer_bloc, minlength=len(shares)).astype(float)
         self.bloc_weight = np.array([b.economic_weight for b in spec.blocs])
         self.bloc_exposure = np.array([b.exposure for b in spec.blocs])
         self.bloc_sizes = counts
@@ -281,7 +316,7 @@ class DiplomacyModel(mesa.Model):
         self._neighbour_table, self._neighbour_cumulative = peers.neighbour_table(
             self.network_indptr, self.network_indices, self.is_elite, dyn.elite_influence
         )
-        self.observers = [Observer(self, i) for i in range(n)]
+        self._create_observers()
 
         # Model-level state.
         self.salience = dyn.initial_salience
@@ -306,17 +341,37 @@ class DiplomacyModel(mesa.Model):
         self._vote()
         self._record()
 
+    def _create_observers(self) -> None:
+        """The observer agents: views onto entries of the observer arrays."""
+        self.observers = [Observer(self, i) for i in range(self.spec.observers)]
+
     # ---------------------------------------------------------------------------------------
     # One step
     # ---------------------------------------------------------------------------------------
 
     def step(self) -> None:
         """One week: decide, then rules 1-13 of MODEL_SPEC in order, then record."""
-        t = self.steps
-        dyn, mech = self.dynamics, self.mechanisms
-        n = self.spec.observers
+        previous = self.actions
+        actions = self._decide()
+        context = self._side_rules(actions, previous)
+        self._observer_rules(context)
+        self._blame_rule(context)
+        self._learning(context.talks)
+        self._bargaining(context)
+        self._escalation()
+        self._crisis(context)
+        self._blocs(context.step)
+        self._record()
+        if self.steps >= self.horizon:
+            self.running = False
 
-        # Decide (rule 11's choice, from last step's costs and beliefs).
+    # ---------------------------------------------------------------------------------------
+    # Phases of one step (MODEL_SPEC, "One step, in order")
+    # ---------------------------------------------------------------------------------------
+
+    def _decide(self) -> list[Action]:
+        """Both sides choose this step's action (rule 11's choice, from last step's state)."""
+        t = self.steps
         uniforms = [self.streams.choices(role).random() for role in SIDES]
         previous = self.actions
         actions = [
@@ -328,7 +383,13 @@ class DiplomacyModel(mesa.Model):
         for state, action in zip(self.states, actions, strict=True):
             state.previous_action, state.action = state.action, action
         self.actions = actions
-        self.talks = talks = actions[0].at_table and actions[1].at_table
+        self.talks = actions[0].at_table and actions[1].at_table
+        return actions
+
+    def _side_rules(self, actions: list[Action], previous: list[Action | None]) -> StepContext:
+        """Rules 1, 2 and the side-level part of rule 3; what the observer rules read."""
+        dyn, mech = self.dynamics, self.mechanisms
+        t = self.steps
 
         # Rule 1: leverage, face and record.
         conceded = np.array([a is Action.CONCEDE for a in actions], dtype=float)
@@ -354,29 +415,19 @@ class DiplomacyModel(mesa.Model):
             [a.newsworthiness for a in actions], repeated, dyn.persistence
         )
         self.salience = salience.update_salience(self.salience, news, dyn.salience_memory)
-        salience_now = self.salience
 
-        # Rule 3: valence in context.
-        base = np.stack(
-            [
-                valence.base_valence(
-                    a, self.strength_orientation, self.scepticism, self.sanction_weight[s]
-                )
-                for s, a in enumerate(actions)
-            ]
+        # Rule 3, side level: contrast, talk fatigue and justified exits.
+        fatigued = tuple(
+            bool(mech.talk_fatigue and a is Action.ENGAGE and self.fruitless_rounds > 0)
+            for a in actions
         )
+        justified = []
         for s, a in enumerate(actions):
-            if mech.talk_fatigue and a is Action.ENGAGE and self.fruitless_rounds > 0:
-                base[s] -= valence.talk_fatigue_penalty(
-                    self.strength_orientation,
-                    self.fruitless_rounds,
-                    dyn.talk_fatigue,
-                    dyn.talk_fatigue_half,
-                )
+            mild = False
             if mech.justified_exit and a is Action.WALK_AWAY:
                 since = t - max(self.last_defection_of_other[s], self.last_crossing_of_own_line[s])
-                if 1 <= since <= dyn.justified_exit_window:
-                    base[s] += dyn.justified_exit
+                mild = bool(1 <= since <= dyn.justified_exit_window)
+            justified.append(mild)
         if mech.contrast:
             record_bonus = dyn.record_bonus if mech.reassurance else 0.0
             chi = valence.contrast_strength(
@@ -384,8 +435,48 @@ class DiplomacyModel(mesa.Model):
             )
         else:
             chi = np.zeros(2)
+        return StepContext(
+            step=t,
+            actions=(actions[0], actions[1]),
+            talks=self.talks,
+            salience=self.salience,
+            weight=weight,
+            contrast=chi,
+            fatigued=(fatigued[0], fatigued[1]),
+            fruitless_rounds=self.fruitless_rounds,
+            justified=(justified[0], justified[1]),
+        )
+
+    def _observer_rules(self, context: StepContext) -> None:
+        """Rules 3 (per observer) to 7 over every observer, as whole-array operations."""
+        dyn, mech = self.dynamics, self.mechanisms
+        n = self.spec.observers
+        salience_now = context.salience
+
+        # Rule 3, per observer: valence in context and the target legitimacy.
+        base = np.stack(
+            [
+                valence.base_valence(
+                    a, self.strength_orientation, self.scepticism, self.sanction_weight[s]
+                )
+                for s, a in enumerate(context.actions)
+            ]
+        )
+        for s in range(2):
+            if context.fatigued[s]:
+                base[s] -= valence.talk_fatigue_penalty(
+                    self.strength_orientation,
+                    context.fruitless_rounds,
+                    dyn.talk_fatigue,
+                    dyn.talk_fatigue_half,
+                )
+            if context.justified[s]:
+                base[s] += dyn.justified_exit
         contextual = np.stack(
-            [valence.contextual_valence(base[s], base[1 - s], chi[s]) for s in range(2)]
+            [
+                valence.contextual_valence(base[s], base[1 - s], context.contrast[s])
+                for s in range(2)
+            ]
         )
         self.target = valence.target_legitimacy(contextual)
 
@@ -403,24 +494,14 @@ class DiplomacyModel(mesa.Model):
                 self.target[s],
                 dyn.event_rate,
                 salience_now,
-                weight[s],
+                context.weight[s],
                 multiplier,
             )
 
         # Rule 5: media.
         exposure_draws = self.streams.media.random((2, n))
         if mech.media:
-            if mech.elite_indexing:
-                gap = self.legitimacy[0] - self.legitimacy[1]
-                disagreement = media.elite_disagreement(gap[self.is_elite])
-                self.outlet_indexing_effective = media.effective_indexing(
-                    self.outlet_indexing, disagreement
-                )
-            else:
-                self.outlet_indexing_effective = self.outlet_indexing.copy()
-            self.outlet_frames = media.outlet_frames(
-                self.outlet_bias, self.outlet_indexing_effective, self.target.mean(axis=1)
-            )
+            self._frame_media()
             backfire_rate = dyn.backfire_rate if mech.backfire else 0.0
             for slot in range(2):
                 outlet = self.subscriptions[:, slot]
@@ -465,20 +546,46 @@ class DiplomacyModel(mesa.Model):
         rate = dyn.anchoring if mech.anchoring else 0.0
         self.legitimacy = anchoring.anchor(self.legitimacy, self.legitimacy_initial, rate)
 
-        # Rule 8: blame.
-        severity = [a.defection_severity for a in actions]
-        if sum(severity) > 0:
-            tilt = self.outlet_bias_mean if mech.media else np.zeros(n)
-            target = blame.blame_target(severity[0], severity[1], tilt, dyn.blame_media_tilt)
-            self.blame = blame.blame_update(self.blame, target, dyn.blame_rate, salience_now)
-        for s in range(2):
-            if actions[1 - s].is_defection:
-                self.last_defection_of_other[s] = t
+    def _frame_media(self) -> None:
+        """Rule 5, outlet side: effective indexing and every outlet's frames of both sides.
 
-        # Rule 9: learning (signals are drawn every step, used only when learning is on).
+        Reads the observers' legitimacy after the events (elite disagreement) and this step's
+        targets (`self.target`).
+        """
+        if self.mechanisms.elite_indexing:
+            gap = self.legitimacy[0] - self.legitimacy[1]
+            disagreement = media.elite_disagreement(gap[self.is_elite])
+            self.outlet_indexing_effective = media.effective_indexing(
+                self.outlet_indexing, disagreement
+            )
+        else:
+            self.outlet_indexing_effective = self.outlet_indexing.copy()
+        self.outlet_frames = media.outlet_frames(
+            self.outlet_bias, self.outlet_indexing_effective, self.target.mean(axis=1)
+        )
+
+    def _blame_rule(self, context: StepContext) -> None:
+        """Rule 8 over every observer on a step with a defection, as one array operation."""
+        dyn = self.dynamics
+        severity = [a.defection_severity for a in context.actions]
+        if sum(severity) > 0:
+            tilt = self.outlet_bias_mean if self.mechanisms.media else np.zeros(self.spec.observers)
+            target = blame.blame_target(severity[0], severity[1], tilt, dyn.blame_media_tilt)
+            self.blame = blame.blame_update(self.blame, target, dyn.blame_rate, context.salience)
+        self._note_defections(context)
+
+    def _note_defections(self, context: StepContext) -> None:
+        """Remember when each side last saw the other defect (for `justified_exit`)."""
+        for s in range(2):
+            if context.actions[1 - s].is_defection:
+                self.last_defection_of_other[s] = context.step
+
+    def _learning(self, talks: bool) -> None:
+        """Rule 9 (signals are drawn every step, used only when learning is on)."""
+        dyn = self.dynamics
         type_draws = self.streams.signals.random(2)
         noise_draws = self.streams.signals.standard_normal(2)
-        if mech.learning:
+        if self.mechanisms.learning:
             accuracy = dyn.signal_accuracy_talks if talks else dyn.signal_accuracy_outside
             noise = dyn.signal_noise_talks if talks else dyn.signal_noise_outside
             other_preparing = self.preparing[::-1]
@@ -489,52 +596,55 @@ class DiplomacyModel(mesa.Model):
                 self.redline_mean, self.redline_variance, redline_signal, noise
             )
 
-        # Rule 10: bargaining.
+    def _bargaining(self, context: StepContext) -> None:
+        """Rule 10: asks against red lines, progress and crossings."""
         self.crossed_this_step = np.zeros(2, dtype=bool)
-        if talks:
+        if context.talks:
             ask = bargaining.asks(self.redline_mean, self.redline_variance, self.caution)
             self.crossed_this_step = crossed = bargaining.crossings(ask, self.red_line[::-1])
             self.redline_crossings += int(crossed.sum())
             for s in range(2):
                 if crossed[s]:
-                    self.last_crossing_of_own_line[1 - s] = t
+                    self.last_crossing_of_own_line[1 - s] = context.step
             self.fruitless_rounds = self.fruitless_rounds + 1 if crossed.any() else 0
             self.deal_progress = bargaining.update_progress(
-                self.deal_progress, bool(crossed.any()), dyn.progress_rate
+                self.deal_progress, bool(crossed.any()), self.dynamics.progress_rate
             )
 
-        # Rule 11: escalation costs and the utilities of the next choice.
+    def _escalation(self) -> None:
+        """Rule 11: escalation costs and the utilities of the next choice."""
         self.escalation_cost = self._escalation_costs()
         self.utilities = self._utilities()
 
-        # Rule 12: crisis index.
-        provocation = any(a.is_provocation for a in actions) or bool(self.crossed_this_step.any())
+    def _crisis(self, context: StepContext) -> None:
+        """Rule 12: the crisis index."""
+        dyn = self.dynamics
+        provocation = any(a.is_provocation for a in context.actions) or bool(
+            self.crossed_this_step.any()
+        )
         misperception = float(np.mean(np.abs(self.type_belief - self.preparing[::-1])))
         hazard = crisis.crisis_hazard(
             dyn.hazard_base,
             provocation,
             misperception,
-            talks,
+            context.talks,
             dyn.hazard_provocation,
             dyn.hazard_misperception,
             dyn.hazard_talks,
         )
         self.crisis_index = crisis.update_crisis_index(self.crisis_index, hazard)
 
-        # Rule 13: blocs (compliance is computed when recorded; votes every interval).
-        if t % dyn.vote_interval == 0:
+    def _blocs(self, t: int) -> None:
+        """Rule 13: votes every interval (compliance is computed when recorded)."""
+        if t % self.dynamics.vote_interval == 0:
             self._vote()
-
-        self._record()
-        if self.steps >= self.horizon:
-            self.running = False
 
     # ---------------------------------------------------------------------------------------
     # Helpers over the arrays
     # ---------------------------------------------------------------------------------------
 
     def _bloc_means(self, values: np.ndarray) -> np.ndarray:
-        return blocs.bloc_means(values, self.observer_bloc, len(self.bloc_names))
+        return blocs.bloc_means(values, self.observer_bloc, len(self.bloc_names), self._bloc_counts)
 
     def _escalation_costs(self) -> np.ndarray:
         dyn = self.dynamics
@@ -634,8 +744,11 @@ class DiplomacyModel(mesa.Model):
         }
         self.datacollector.collect(self)
         elite = self.is_elite
-        elite_n = _masked_bloc_means(legit, elite, self.observer_bloc, len(self.bloc_names))
-        public_n = _masked_bloc_means(legit, ~elite, self.observer_bloc, len(self.bloc_names))
+        elites = np.bincount(
+            self.observer_bloc, weights=elite.astype(float), minlength=len(self.bloc_names)
+        )
+        elite_n = _masked_bloc_means(legit, elite, self.observer_bloc, elites)
+        public_n = _masked_bloc_means(legit, ~elite, self.observer_bloc, self._bloc_counts - elites)
         for k, name in enumerate(self.bloc_names):
             self.datacollector.add_table_row(
                 "blocs",
@@ -725,13 +838,16 @@ def _two_subscriptions(rng: np.random.Generator, reach: np.ndarray, n: int) -> n
 
 
 def _masked_bloc_means(
-    legitimacy: np.ndarray, mask: np.ndarray, bloc: np.ndarray, n_blocs: int
+    legitimacy: np.ndarray, mask: np.ndarray, bloc: np.ndarray, counts: np.ndarray
 ) -> np.ndarray:
-    counts = np.bincount(bloc, weights=mask.astype(float), minlength=n_blocs)
+    """Per-bloc means of both sides' legitimacy over the observers in `mask`.
+
+    `counts` holds how many observers of each bloc are in `mask`.
+    """
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.stack(
             [
-                np.bincount(bloc, weights=np.where(mask, legitimacy[s], 0.0), minlength=n_blocs)
+                np.bincount(bloc, weights=np.where(mask, legitimacy[s], 0.0), minlength=counts.size)
                 / counts
                 for s in range(2)
             ]

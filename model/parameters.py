@@ -144,7 +144,7 @@ REGISTRY: tuple[Parameter, ...] = (
     ),
     P(
         "face_memory",
-        "-",
+        "m_F",
         "weight of last week's face stock F",
         0.8,
         0.0,
@@ -164,7 +164,7 @@ REGISTRY: tuple[Parameter, ...] = (
     ),
     P(
         "record_memory",
-        "-",
+        "m_R",
         "weight of last week's good-faith record R",
         0.99,
         0.0,
@@ -185,7 +185,7 @@ REGISTRY: tuple[Parameter, ...] = (
     # --- rule 2: salience
     P(
         "salience_memory",
-        "-",
+        "m_S",
         "weight of last week's salience S",
         0.7,
         0.0,

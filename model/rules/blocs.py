@@ -7,10 +7,17 @@ from numpy.typing import NDArray
 
 
 def bloc_means(
-    values: NDArray[np.float64], bloc: NDArray[np.int64], n_blocs: int
+    values: NDArray[np.float64],
+    bloc: NDArray[np.int64],
+    n_blocs: int,
+    counts: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
-    """Mean of `values` per bloc (NaN for an empty bloc)."""
-    counts = np.bincount(bloc, minlength=n_blocs).astype(float)
+    """Mean of `values` per bloc (NaN for an empty bloc).
+
+    `counts` are the bloc sizes as floats, if already known (they are computed otherwise).
+    """
+    if counts is None:
+        counts = np.bincount(bloc, minlength=n_blocs).astype(float)
     sums = np.bincount(bloc, weights=values, minlength=n_blocs)
     with np.errstate(invalid="ignore", divide="ignore"):
         return sums / counts

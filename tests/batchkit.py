@@ -1,0 +1,174 @@
+"""Helpers for the batch tests: small configs, the command line, reading and fingerprinting."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from experiments.batch import run_batch
+from experiments.store import open_results
+from model.config import load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+
+
+def small_config(
+    name: str = "small",
+    *,
+    replications: int = 3,
+    steps: int = 12,
+    observers: int = 50,
+    scenarios: dict[str, Any] | None = None,
+    sweep: dict[str, Any] | None = None,
+    agents_every: int = 0,
+    seed: int = 20261125,
+) -> dict[str, Any]:
+    """A config dict for a small, fast batch (two scenarios unless given)."""
+    data: dict[str, Any] = {
+        "name": name,
+        "steps": steps,
+        "replications": replications,
+        "seed": seed,
+        "model": {"observers": observers},
+        "scenarios": scenarios
+        or {
+            "both_engage": {"adversary": {"strategy": "always_engage"}},
+            "adversary_walks": {"adversary": {"strategy": "walk_away_at", "at": steps // 2}},
+        },
+    }
+    if sweep is not None:
+        data["sweep"] = sweep
+    if agents_every:
+        data["outputs"] = {"agents_every": agents_every}
+    return data
+
+
+def write_config(folder: Path, data: dict[str, Any], filename: str | None = None) -> Path:
+    """Write a config dict as YAML; return its path."""
+    path = folder / (filename or f"{data['name']}.yaml")
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def batch_in_process(config: dict[str, Any] | Path, out: Path, **options: Any):
+    """Run a batch in this process (no progress bar); return its outcome."""
+    return run_batch(load_config(config), out, progress=False, **options)
+
+
+def cli(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120):
+    """Run ``python run.py ARGS`` in a subprocess; return the CompletedProcess."""
+    return subprocess.run(
+        [PYTHON, str(ROOT / "run.py"), *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def start_batch(*args: str, cwd: Path) -> subprocess.Popen:
+    """Start ``python run.py batch ARGS`` in its own session (so it can be signalled alone)."""
+    return subprocess.Popen(
+        [PYTHON, str(ROOT / "run.py"), "batch", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def parts(results: Path, dataset: str = "timeseries") -> list[Path]:
+    """The committed part files of a dataset."""
+    folder = results / dataset
+    return sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+
+
+def wait_for_parts(results: Path, count: int, process: subprocess.Popen, limit: float = 60):
+    """Poll until `count` timeseries parts exist (or the process ends); return the count."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        found = len(parts(results))
+        if found >= count or process.poll() is not None:
+            return found
+        time.sleep(0.005)
+    raise AssertionError(f"no {count} parts in {results} after {limit} s")
+
+
+def tables(results: Path) -> dict[str, pd.DataFrame]:
+    """The timeseries and blocs of a results folder, sorted (and agents when present)."""
+    opened = open_results(results)
+    out = {"timeseries": opened.timeseries(), "blocs": opened.blocs()}
+    if opened.has_agents:
+        out["agents"] = opened.agents()
+    return out
+
+
+def assert_same_tables(a: Path, b: Path) -> None:
+    """Two results folders hold the same rows, value for value, in the same order."""
+    first, second = tables(a), tables(b)
+    assert first.keys() == second.keys()
+    for name in first:
+        pd.testing.assert_frame_equal(first[name], second[name], check_exact=True)
+
+
+def run_keys(results: Path) -> list[tuple[str, int, int]]:
+    """The (scenario, design point, replicate) of every run on disk, one entry per run."""
+    runs = open_results(results).runs()
+    return list(zip(runs["scenario"], runs["design_point"], runs["replicate"], strict=True))
+
+
+def planned_keys(config: dict[str, Any], points: int = 1) -> set[tuple[str, int, int]]:
+    """Every (scenario, design point, replicate) that a config plans."""
+    return {
+        (scenario, point, replicate)
+        for scenario in config["scenarios"]
+        for point in range(points)
+        for replicate in range(config["replications"])
+    }
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under `folder` (to show nothing changed)."""
+    if not folder.exists():
+        return {}
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid` (Linux /proc), found while `pid` is alive."""
+    found: set[int] = set()
+    frontier = [pid]
+    while frontier:
+        parent = frontier.pop()
+        for children in Path(f"/proc/{parent}/task").glob("*/children"):
+            try:
+                kids = {int(k) for k in children.read_text().split()}
+            except OSError:
+                continue
+            frontier.extend(kids - found)
+            found |= kids
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
