@@ -25,6 +25,7 @@ import solara
 import solara.lab
 from mesa.visualization.utils import force_update, update_counter
 
+from dashboards.compare_page import ComparePage
 from dashboards.session import (
     INTERVENTIONS,
     ROLE_LABELS,
@@ -499,7 +500,10 @@ def Layout(children: list | None = None) -> solara.Element:
     return solara.AppLayout(children=children or [], color=INK, navigation=False)
 
 
-PAGES: tuple[tuple[str, Callable[[DashboardSession], solara.Element]], ...] = (("Live", LivePage),)
+PAGES: tuple[tuple[str, Callable[[DashboardSession], solara.Element]], ...] = (
+    ("Live", LivePage),
+    ("Compare", ComparePage),
+)
 """The dashboard's pages as (tab label, component taking the session); one page: no tabs."""
 
 

@@ -1,0 +1,206 @@
+# ruff: noqa: N802  (Solara components are named in CamelCase, as React components)
+"""The dashboard's comparison page: ensemble bands and paired differences of a results folder.
+
+The numbers come from the comparison library (`experiments.compare`), the same functions as
+``run.py compare``; `comparison_data` is the page's plain-Python core and is tested without a
+browser. Bands are 95% Monte Carlo intervals of the ensemble mean; differences are paired by
+replicate and design point, with bootstrap intervals. Model indices, not forecasts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import solara
+
+from dashboards.vega import VegaWidget
+from dashboards.views import _finish
+from experiments.analysis import DEFAULT_METRICS, NUMERIC_METRICS
+from experiments.compare import (
+    difference_curve,
+    differences_table,
+    ensemble_bands,
+    paired_differences,
+)
+from experiments.errors import UsageError
+from experiments.store import open_results
+
+SCENARIO_COLOURS = ("#000000", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+"""Okabe-Ito colours for scenarios (not the blue and orange of the two sides)."""
+
+
+@dataclass(frozen=True)
+class ComparisonData:
+    """What the page shows: bands per scenario, the difference table and difference curves."""
+
+    bands: pd.DataFrame
+    differences: pd.DataFrame
+    curves: pd.DataFrame
+    scenarios: tuple[str, ...]
+
+
+def results_folders(root: Path = Path("results")) -> list[str]:
+    """Results folders (with a manifest) under `root`, newest first."""
+    if not root.is_dir():
+        return []
+    found = [p for p in root.iterdir() if (p / "manifest.json").is_file()]
+    return [str(p) for p in sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)]
+
+
+def comparison_data(
+    folder: str, metric: str, baseline: str | None = None, scenarios: tuple[str, ...] = ()
+) -> ComparisonData:
+    """Bands and paired differences of `metric` in a results folder.
+
+    Raises:
+        UsageError: a folder that is not a results folder or has no run, an unknown metric,
+            baseline or scenario (one line each, shown in the page).
+    """
+    if metric not in NUMERIC_METRICS:
+        raise UsageError(f"metric: expected one of {', '.join(NUMERIC_METRICS)}, found {metric!r}")
+    results = open_results(Path(folder))
+    if results.runs_done == 0:
+        raise UsageError(f"{folder}: the results folder has no finished run yet")
+    frame = results.timeseries(columns=[metric])
+    frame["scenario"] = frame["scenario"].astype(str)
+    known = list(dict.fromkeys(frame["scenario"]))
+    chosen = [s for s in scenarios if s in known] or known
+    unknown = [s for s in scenarios if s not in known]
+    if unknown:
+        raise UsageError(f"scenarios: expected some of {', '.join(known)}, found {unknown[0]!r}")
+    baseline = baseline or chosen[0]
+    if baseline not in known:
+        raise UsageError(f"baseline: expected one of {', '.join(known)}, found {baseline!r}")
+    if baseline not in chosen:
+        chosen = [baseline, *chosen]
+    frame = frame[frame["scenario"].isin(chosen)]
+    bands = ensemble_bands(frame, metric)
+    bands = bands[bands["design_point"] == bands["design_point"].min()]
+    differences = differences_table(paired_differences(frame, metric, baseline))
+    curves = [
+        difference_curve(frame, metric, s, baseline).assign(scenario=s)
+        for s in chosen
+        if s != baseline
+    ]
+    curve_frame = pd.concat(curves, ignore_index=True) if curves else pd.DataFrame()
+    return ComparisonData(bands, differences, curve_frame, tuple(chosen))
+
+
+def _scale(scenarios: tuple[str, ...]) -> alt.Scale:
+    colours = [SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)] for i in range(len(scenarios))]
+    return alt.Scale(domain=list(scenarios), range=colours)
+
+
+def bands_spec(data: ComparisonData, metric: str) -> dict[str, Any]:
+    """Vega-Lite spec: ensemble mean per scenario with its 95% band."""
+    base = alt.Chart(data.bands[["scenario", "step", "mean", "low", "high"]]).encode(
+        x=alt.X("step:Q", title="Week"),
+        color=alt.Color("scenario:N", scale=_scale(data.scenarios), title="Scenario"),
+    )
+    chart = (
+        base.mark_area(opacity=0.25).encode(y=alt.Y("low:Q", title=metric), y2="high:Q")
+        + base.mark_line().encode(y="mean:Q")
+    ).properties(width="container", height=260)
+    spec = _finish(chart)
+    spec["description"] = f"Ensemble mean of {metric} per scenario with 95% interval bands"
+    return spec
+
+
+def differences_spec(data: ComparisonData, metric: str, baseline: str) -> dict[str, Any]:
+    """Vega-Lite spec: paired difference from the baseline over time with bootstrap bands."""
+    scenarios = tuple(s for s in data.scenarios if s != baseline)
+    base = alt.Chart(data.curves[["scenario", "step", "mean", "low", "high"]]).encode(
+        x=alt.X("step:Q", title="Week"),
+        color=alt.Color("scenario:N", scale=_scale((baseline, *scenarios)), title="Scenario"),
+    )
+    zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#555").encode(y="zero:Q")
+    chart = (
+        zero
+        + base.mark_area(opacity=0.25).encode(
+            y=alt.Y("low:Q", title=f"{metric} minus {baseline}"), y2="high:Q"
+        )
+        + base.mark_line().encode(y="mean:Q")
+    ).properties(width="container", height=260)
+    spec = _finish(chart)
+    spec["description"] = f"Paired difference of {metric} from {baseline}, 95% bootstrap bands"
+    return spec
+
+
+@solara.component
+def SpecChart(spec: dict[str, Any]) -> solara.Element:
+    """A Vega-Lite chart of a complete spec."""
+    element = VegaWidget.element()
+
+    def push() -> None:
+        solara.get_widget(element).show(spec)
+
+    solara.use_effect(push, [id(spec)])
+    return element
+
+
+@solara.component
+def ComparePage(session: Any) -> solara.Element:
+    """Choose a results folder, scenarios and a metric; see bands and paired differences."""
+    folders = solara.use_memo(results_folders, [])
+    folder = solara.use_reactive(folders[0] if folders else "")
+    metric = solara.use_reactive(DEFAULT_METRICS[0])
+    baseline = solara.use_reactive("")
+    chosen = solara.use_reactive([])
+
+    data, problem = None, None
+    if folder.value:
+        try:
+            data = comparison_data(
+                folder.value, metric.value, baseline.value or None, tuple(chosen.value)
+            )
+        except (UsageError, ValueError, OSError) as error:
+            problem = str(error)
+    with solara.Column(gap="12px", style={"padding": "8px", "max-width": "1100px"}) as main:
+        solara.Markdown(
+            "Compare the scenarios of a results folder written by `run.py batch`: ensemble "
+            "means with 95% Monte Carlo bands, and differences from a baseline paired by seed. "
+            "Model indices, not forecasts."
+        )
+        with solara.Row(gap="12px"):
+            solara.InputText("Results folder", value=folder, continuous_update=False)
+            if folders:
+                solara.Select("Recent results", values=folders, value=folder)
+            solara.Select("Metric", values=list(NUMERIC_METRICS), value=metric)
+        if problem:
+            solara.Error(problem)
+        elif not folder.value:
+            solara.Info("No results folder yet: run `python run.py batch CONFIG` first.")
+        if data is not None:
+            base = baseline.value or data.scenarios[0]
+            with solara.Row(gap="12px"):
+                solara.Select(
+                    "Baseline", values=list(data.scenarios), value=base, on_value=baseline.set
+                )
+                solara.SelectMultiple(
+                    "Scenarios",
+                    values=chosen.value or list(data.scenarios),
+                    all_values=list(data.scenarios),
+                    on_value=chosen.set,
+                )
+            with solara.Card("Ensemble mean with 95% band", margin=0):
+                SpecChart(bands_spec(data, metric.value))
+            if not data.curves.empty:
+                with solara.Card(f"Paired difference from {base}", margin=0):
+                    SpecChart(differences_spec(data, metric.value, base))
+            if not data.differences.empty:
+                solara.Markdown(
+                    "**Paired differences at the last step** (bootstrap 95% interval;"
+                    " share of seeds with each sign)"
+                )
+                solara.DataFrame(data.differences, items_per_page=10)
+                solara.FileDownload(
+                    data=lambda: data.differences.to_csv(index=False).encode("utf-8"),
+                    filename="differences.csv",
+                    label="Download differences.csv",
+                    mime_type="text/csv",
+                )
+    return main
