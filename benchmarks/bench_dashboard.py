@@ -20,27 +20,13 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
+from dashboards.browser import CHROMIUM, CHROMIUM_ARGS, serve_dashboard
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WARM_UP = 5
 
 MEASURE = """async (week) => {
@@ -130,26 +116,11 @@ def in_browser(steps: int) -> None:
     """Time click-to-counter and click-to-all-charts in headless Chromium."""
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "run.py", "dashboard", "configs/baseline.yaml", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(url, timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
+    with serve_dashboard() as url:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
+            )
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.goto(url)
             page.wait_for_function(
@@ -168,9 +139,6 @@ def in_browser(steps: int) -> None:
         print(f"  Step click to all 9 charts redrawn, browser: {summary(charts)}")
         last = max(1, len(charts) // 5)
         print(f"    the last {last} steps (the longest series): {summary(charts[-last:])}")
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        server.wait(timeout=20)
 
 
 def main() -> None:
@@ -186,7 +154,7 @@ def main() -> None:
     )
     print(f"dashboard, configs/baseline.yaml (1,000 observers), {args.steps} steps:")
     in_process(args.steps)
-    if not args.no_browser and Path(CHROMIUM).exists():
+    if not args.no_browser and CHROMIUM.exists():
         in_browser(args.steps)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 

@@ -10,49 +10,13 @@ Usage: .venv/bin/python scripts/screenshot.py [--out docs/dashboard.png] [--chro
 from __future__ import annotations
 
 import argparse
-import os
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
+from dashboards.browser import CHROMIUM, CHROMIUM_ARGS, serve_dashboard
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CHARTS = 9
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 90.0) -> None:
-    """Wait until the dashboard answers at `url`; raise if it exits or takes too long."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the dashboard exited with status {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"the dashboard did not answer within {timeout:.0f} s")
 
 
 def capture(url: str, out: Path, chromium: str) -> None:
@@ -66,7 +30,7 @@ def capture(url: str, out: Path, chromium: str) -> None:
         )
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
         page = browser.new_page(viewport={"width": 1440, "height": 1480}, device_scale_factor=1)
         page.set_default_timeout(60_000)
         page.goto(url)
@@ -88,26 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     """Start the dashboard, take the screenshot, stop the dashboard."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "dashboard.png")
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=str(CHROMIUM))
     args = parser.parse_args(argv)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "run.py", "dashboard", "configs/baseline.yaml", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        wait_until_up(url, process)
+    with serve_dashboard() as url:
         capture(url, args.out, args.chromium)
-    finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
     print(f"wrote {args.out}")
     return 0
 
