@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from experiments.clitypes import EXIT_FAILED, EXIT_OK
+from experiments.clitypes import EXIT_FAILED, EXIT_OK, port_number
 from experiments.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,19 +46,6 @@ def check_address(host: str, port: int) -> None:
             raise UsageError(
                 f"--host/--port: cannot listen on {host}:{port} ({error.strerror or error})"
             ) from None
-
-
-def port_number(text: str) -> int:
-    """A TCP port: an integer from 1 to 65535."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected an integer from 1 to 65535, found {text!r}"
-        ) from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"expected an integer from 1 to 65535, found {value}")
-    return value
 
 
 def server_command(host: str, port: int) -> list[str]:

@@ -5,17 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from experiments.clitypes import EXIT_OK
-
-
-def _step(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer step, found {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a step >= 0, found {value}")
-    return value
+from experiments.clitypes import EXIT_OK, non_negative_int
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -73,7 +63,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     compare.add_argument(
         "--at",
-        type=_step,
+        type=non_negative_int,
         metavar="STEP",
         help="step of the paired differences (default: the last step)",
     )

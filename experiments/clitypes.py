@@ -3,30 +3,38 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 SEED_MAX = 2**63 - 1
 
 
-def seed(text: str) -> int:
-    """A run seed: an integer from 0 to 2**63 - 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected an integer from 0 to {SEED_MAX}, found {text!r}"
-        ) from None
-    if not 0 <= value <= SEED_MAX:
-        raise argparse.ArgumentTypeError(f"expected an integer from 0 to {SEED_MAX}, found {value}")
-    return value
+def integer(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: an integer from `low` to `high` (no upper end when `high` is None).
+
+    Its error says what was expected and what was found, e.g. ``expected an integer >= 1,
+    found '1.5'``; argparse names the option in front of it.
+    """
+    expected = f"an integer >= {low}" if high is None else f"an integer from {low} to {high}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, found {text!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"expected {expected}, found {value}")
+        return value
+
+    parse.__name__ = "integer"
+    return parse
 
 
-def positive_int(text: str) -> int:
-    """An integer >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, found {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, found {value}")
-    return value
+seed = integer(0, SEED_MAX)
+"""A run seed: an integer from 0 to 2**63 - 1."""
+positive_int = integer(1)
+"""An integer >= 1."""
+non_negative_int = integer(0)
+"""An integer >= 0 (a step)."""
+port_number = integer(1, 65535)
+"""A TCP port."""

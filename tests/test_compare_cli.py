@@ -113,7 +113,7 @@ def test_report_is_one_self_contained_file_that_opens_offline(walkout, tmp_path)
         (["--metric", "charisma"], ["--metric", "expected one of", "found 'charisma'"]),
         (["--baseline", "nobody"], ["--baseline", "expected one of both_engage", "'nobody'"]),
         (["--at", "999"], ["--at", "expected a step from 0 to 200", "found 999"]),
-        (["--at", "-3"], ["--at", "expected a step >= 0"]),
+        (["--at", "-3"], ["--at", "expected an integer >= 0", "found -3"]),
     ],
 )
 def test_compare_bad_arguments(walkout, tmp_path, args, words):
