@@ -14,7 +14,8 @@ import yaml
 
 from experiments.analysis import DEFAULT_METRICS, Comparison, compare_results
 from experiments.compare import differences_table
-from experiments.io import write_text
+from experiments.io import OutputError, ensure_writable_dir, write_text
+from experiments.store import open_results
 
 STYLE = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2rem auto;
@@ -78,6 +79,14 @@ def _manifest_section(manifest: dict[str, Any]) -> str:
     )
 
 
+def _metric_figures(comparison: Comparison, kind: str, caption: str) -> list[str]:
+    return [
+        _figure(comparison.figures[f"{kind}_{metric}"], f"{metric}: {caption}")
+        for metric in comparison.metrics
+        if f"{kind}_{metric}" in comparison.figures
+    ]
+
+
 def render_report(comparison: Comparison) -> str:
     """The HTML text of a report from a finished comparison (figures read from disk)."""
     manifest = comparison.manifests[0] if comparison.manifests else {}
@@ -98,27 +107,13 @@ def render_report(comparison: Comparison) -> str:
         _manifest_section(manifest),
         "<h2>Trajectories</h2>",
     ]
-    for metric in comparison.metrics:
-        key = f"trajectories_{metric}"
-        if key in comparison.figures:
-            parts.append(
-                _figure(
-                    comparison.figures[key],
-                    f"{metric}: ensemble mean per scenario, 95% interval band",
-                )
-            )
+    parts += _metric_figures(comparison, "trajectories", "ensemble mean per scenario, 95% band")
     parts.append("<h2>Paired differences from the baseline</h2>")
     if comparison.differences:
         parts.append(_table(differences_table(comparison.differences)))
-    for metric in comparison.metrics:
-        key = f"differences_{metric}"
-        if key in comparison.figures:
-            parts.append(
-                _figure(
-                    comparison.figures[key],
-                    f"{metric}: paired difference over time, 95% bootstrap band",
-                )
-            )
+    parts += _metric_figures(
+        comparison, "differences", "paired difference over time, 95% bootstrap band"
+    )
     if comparison.divergences:
         parts.append("<h2>What changed</h2><ul>")
         parts += [f"<li>{html.escape(d.describe())}</li>" for d in comparison.divergences]
@@ -148,7 +143,11 @@ def write_report(results_dir: Path, out: Path | None = None) -> Path:
 
     The default file is ``RESULTS_DIR/report.html``.
     """
+    open_results(results_dir)  # a folder that is not a results folder: one line, nothing made
     target = out if out is not None else results_dir / "report.html"
+    ensure_writable_dir(target.parent, "--out")
+    if target.is_dir():
+        raise OutputError(f"--out: {target} is a folder, expected an HTML file name")
     with tempfile.TemporaryDirectory(prefix="report-") as scratch:
         comparison = compare_results([results_dir], DEFAULT_METRICS, out=Path(scratch))
         text = render_report(comparison)

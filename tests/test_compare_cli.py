@@ -142,3 +142,14 @@ def test_compare_and_report_refuse_folders_that_are_not_results(walkout, tmp_pat
             lines = done.stderr.strip().splitlines()
             assert len(lines) == 1 and "Traceback" not in done.stderr
             assert str(folder.name) in lines[0] and word in lines[0], lines[0]
+
+
+def test_report_refuses_an_output_it_cannot_write_and_keeps_the_file(walkout, tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("keep me")
+    for out, word in ((blocker / "report.html", "not a folder"), (tmp_path, "is a folder")):
+        done = _run("report", str(walkout), "--out", str(out))
+        assert done.returncode == 2, done.stderr
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and "--out" in lines[0] and word in lines[0]
+    assert blocker.read_text() == "keep me"
