@@ -258,6 +258,7 @@ class DiplomacyModel(mesa.Model):
         self.logodds = self.logodds_initial.copy()
         self.legitimacy = logodds.to_probability(self.logodds)
         self.news = np.zeros((2, n))
+        self.evidence_now = StepEvidence(np.zeros((2, n)), np.zeros((2, n)))
         self.blame = np.full(n, dyn.blame_start)
 
     def _build_media(self) -> None:
@@ -358,6 +359,7 @@ class DiplomacyModel(mesa.Model):
     def _observer_phases(self, acts: StepActs) -> None:
         """Rules 3 to 8 over every observer, as whole-array operations."""
         found = self._evidence(acts)
+        self.evidence_now = found
         salience_now = self.salience
         before = self.legitimacy
         self._news(found, salience_now, before)
