@@ -324,7 +324,14 @@ class DiplomacyModel(mesa.Model):
     # Spin-up (before step 0)
     # ---------------------------------------------------------------------------------------
 
-    _SPIN_UP_ARRAYS = ("logodds", "legitimacy", "news", "blame")
+    _SPIN_UP_ARRAYS = (
+        "logodds",
+        "legitimacy",
+        "news",
+        "blame",
+        "outlet_reports",
+        "outlet_indexing_effective",
+    )
     _SPIN_UP_NUMBERS = ("salience", "face", "record")
     _SPIN_UP_STREAMS = ("media", "peers")
 
