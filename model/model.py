@@ -91,6 +91,33 @@ class StepEvidence:
     standing: NDArray[np.float64]
 
 
+@dataclass(frozen=True)
+class SideEvidence:
+    """Rule 3's side-level part (negotiator first): what every observer reads the acts with.
+
+    Attributes:
+        acts: each side's act this step (an event or a new posture), None without one.
+        excused: whether each side's act is a walkout excused by a recent provocation.
+        standing_faith: each side's standing faith evidence after contrast (uhat_faith).
+        standing_strength: each side's standing strength evidence after talk fatigue.
+        weight: each side's weight evidence (talks only).
+        contrast: chi_s, the contrast strength of each side.
+        face: f_s, the weight of each side's evidence after its face stock.
+        gain: g(D_s), each side's deterrent gain.
+        deal: whether both sides get the agreement's act evidence this step.
+    """
+
+    acts: tuple[Action | None, Action | None]
+    excused: tuple[bool, bool]
+    standing_faith: tuple[float, float]
+    standing_strength: tuple[float, float]
+    weight: tuple[float, float]
+    contrast: NDArray[np.float64]
+    face: NDArray[np.float64]
+    gain: NDArray[np.float64]
+    deal: bool
+
+
 def _seed_from(rng: Any) -> int:
     if rng is None:
         return int(np.random.SeedSequence().entropy % (2**63))
@@ -298,7 +325,14 @@ class DiplomacyModel(mesa.Model):
     # Spin-up (before step 0)
     # ---------------------------------------------------------------------------------------
 
-    _SPIN_UP_ARRAYS = ("logodds", "legitimacy", "news", "blame")
+    _SPIN_UP_ARRAYS = (
+        "logodds",
+        "legitimacy",
+        "news",
+        "blame",
+        "outlet_reports",
+        "outlet_indexing_effective",
+    )
     _SPIN_UP_NUMBERS = ("salience", "face", "record")
     _SPIN_UP_STREAMS = ("media", "peers")
 
@@ -317,11 +351,15 @@ class DiplomacyModel(mesa.Model):
         if cached is not None:
             self._restore(cached)
             return
+        self._spin_up_weeks(weeks)
+        CACHE.put(key, self._spun_up_state())
+
+    def _spin_up_weeks(self, weeks: int) -> None:
+        """The spin-up's weeks: both sides hold `engage`; rules 1-8 act as in a step."""
         hold = StepActs.holding(SPIN_UP_STEP, (Action.ENGAGE, Action.ENGAGE))
         for _ in range(weeks):
             self._side_stocks(hold)
             self._observer_phases(hold)
-        CACHE.put(key, self._spun_up_state())
 
     def _spun_up_state(self) -> SpinUpState:
         return SpinUpState(
@@ -467,6 +505,10 @@ class DiplomacyModel(mesa.Model):
 
     def _evidence(self, acts: StepActs) -> StepEvidence:
         """Rule 3: each side's act and standing evidence, in context, for every observer."""
+        return self._observer_evidence(self._side_evidence(acts))
+
+    def _side_evidence(self, acts: StepActs) -> SideEvidence:
+        """Rule 3, side level: contrast strengths, excuses, standing evidence, weight."""
         dyn, mech, table = self.dynamics, self.mechanisms, self.evidence_table
         gain = self.leverage
         face = leverage.face_weight(self.face, dyn.face_penalty)
@@ -477,19 +519,15 @@ class DiplomacyModel(mesa.Model):
             )
         else:
             chi = np.zeros(2)
-        faith: list[evidence.Evidence] = [0.0, 0.0]
-        strength = [0.0, 0.0]
-        for s, (action, acted) in enumerate(zip(acts.actions, acts.acted, strict=True)):
-            if not acted:
-                continue
-            faith[s] = evidence.act_faith(table, action, self.scepticism, self.sanction_scale[s])
-            strength[s] = float(table.strength[table.row(action)])
-            if (
-                mech.justified_exit
+        excused = [
+            bool(
+                acted
+                and mech.justified_exit
                 and action is Action.WALK_AWAY
                 and evidence.excused(acts.step, self.last_provoked[s], dyn.justified_window)
-            ):
-                faith[s] = faith[s] + dyn.justified_exit
+            )
+            for s, (action, acted) in enumerate(zip(acts.actions, acts.acted, strict=True))
+        ]
         standing_faith = [float(table.standing_faith[table.row(h)]) for h in acts.held]
         standing_strength = [float(table.standing_strength[table.row(h)]) for h in acts.held]
         if mech.talk_fatigue:
@@ -504,22 +542,56 @@ class DiplomacyModel(mesa.Model):
                 evidence.weight_evidence(gain[1 - s], gain[s], signal, dyn.dependence)
                 for s in range(2)
             ]
+        held_faith = [
+            evidence.contrasted(standing_faith[s], standing_faith[1 - s], chi[s]) for s in range(2)
+        ]
+        return SideEvidence(
+            acts=(
+                acts.actions[0] if acts.acted[0] else None,
+                acts.actions[1] if acts.acted[1] else None,
+            ),
+            excused=(excused[0], excused[1]),
+            standing_faith=(held_faith[0], held_faith[1]),
+            standing_strength=(standing_strength[0], standing_strength[1]),
+            weight=(weight[0], weight[1]),
+            contrast=chi,
+            face=face,
+            gain=gain,
+            deal=acts.deal and mech.deals,
+        )
+
+    def _observer_evidence(self, side: SideEvidence) -> StepEvidence:
+        """Rule 3, per observer: act faith (a sanction's by s u), contrast, the h_obs mix."""
+        table = self.evidence_table
+        faith: list[evidence.Evidence] = [0.0, 0.0]
+        strength = [0.0, 0.0]
+        for s, action in enumerate(side.acts):
+            if action is None:
+                continue
+            faith[s] = evidence.act_faith(table, action, self.scepticism, self.sanction_scale[s])
+            strength[s] = float(table.strength[table.row(action)])
+            if side.excused[s]:
+                faith[s] = faith[s] + self.dynamics.justified_exit
         h = self.strength_orientation
         act = np.zeros((2, self.spec.observers))
         standing = np.zeros((2, self.spec.observers))
         for s in range(2):
-            o = 1 - s
-            act_faith = evidence.contrasted(faith[s], faith[o], chi[s])
+            face, gain = side.face[s], side.gain[s]
+            act_faith = evidence.contrasted(faith[s], faith[1 - s], side.contrast[s])
             act_strength = strength[s]
-            if acts.deal and mech.deals:
+            if side.deal:
                 act_faith = act_faith + table.agreement_faith
                 act_strength += table.agreement_strength
             if np.any(act_faith) or act_strength:
-                act[s] = evidence.observer_evidence(act_faith, act_strength, h, face[s], gain[s])
-            held_faith = evidence.contrasted(standing_faith[s], standing_faith[o], chi[s])
-            if held_faith or standing_strength[s] or weight[s]:
+                act[s] = evidence.observer_evidence(act_faith, act_strength, h, face, gain)
+            held_faith, held_strength, weight = (
+                side.standing_faith[s],
+                side.standing_strength[s],
+                side.weight[s],
+            )
+            if held_faith or held_strength or weight:
                 standing[s] = evidence.observer_standing(
-                    held_faith, standing_strength[s], weight[s], h, face[s], gain[s]
+                    held_faith, held_strength, weight, h, face, gain
                 )
         return StepEvidence(act, standing)
 
@@ -548,24 +620,10 @@ class DiplomacyModel(mesa.Model):
         exposure_draws = self.streams.media.random((2, self.spec.observers))
         if not mech.media:
             return
-        if mech.elite_indexing:
-            gap = self.news[0, self.is_elite] - self.news[1, self.is_elite]
-            disagreement = media.elite_disagreement(gap)
-            self.outlet_indexing_effective = media.effective_indexing(
-                self.outlet_indexing, disagreement
-            )
-        else:
-            self.outlet_indexing_effective = self.outlet_indexing.copy()
-        indexing, bias = self.outlet_indexing_effective, self.outlet_bias
-        mean_news = self.news.mean(axis=1)
-        mean_size = np.abs(self.news).mean(axis=1)
-        for s, sign in enumerate(media.SIDE_SIGN):
-            self.outlet_reports[s] = (
-                indexing * mean_news[s]
-                + (1.0 - indexing) * sign * bias * dyn.media_slant * mean_size[s]
-            )
+        self._report_outlets()
         if not self.news.any():
             return
+        indexing, bias = self.outlet_indexing_effective, self.outlet_bias
         backfire_rate = dyn.backfire_rate if mech.backfire else 0.0
         for slot in range(2):
             outlet = self.subscriptions[:, slot]
@@ -586,6 +644,25 @@ class DiplomacyModel(mesa.Model):
                     backfire_rate,
                     dyn.backfire_margin,
                 )
+
+    def _report_outlets(self) -> None:
+        """Rule 5, outlet level: indexing after elite disagreement; each outlet's mean report."""
+        if self.mechanisms.elite_indexing:
+            gap = self.news[0, self.is_elite] - self.news[1, self.is_elite]
+            disagreement = media.elite_disagreement(gap)
+            self.outlet_indexing_effective = media.effective_indexing(
+                self.outlet_indexing, disagreement
+            )
+        else:
+            self.outlet_indexing_effective = self.outlet_indexing.copy()
+        indexing, bias = self.outlet_indexing_effective, self.outlet_bias
+        mean_news = self.news.mean(axis=1)
+        mean_size = np.abs(self.news).mean(axis=1)
+        for s, sign in enumerate(media.SIDE_SIGN):
+            self.outlet_reports[s] = (
+                indexing * mean_news[s]
+                + (1.0 - indexing) * sign * bias * self.dynamics.media_slant * mean_size[s]
+            )
 
     def _peers(self) -> None:
         """Rule 6: one neighbour each (Deffuant), or all neighbours (Hegselmann-Krause)."""
@@ -628,8 +705,17 @@ class DiplomacyModel(mesa.Model):
 
     def _blame(self, acts: StepActs, salience_now: float) -> None:
         """Rule 8: on a step with a defection act, blame follows it."""
+        severity = self._defection_severity(acts)
+        if sum(severity) > 0:
+            dyn = self.dynamics
+            tilt = self.outlet_bias_mean if self.mechanisms.media else 0.0
+            target = blame.blame_target(severity[0], severity[1], tilt, dyn.blame_media_tilt)
+            self.blame = blame.blame_update(self.blame, target, dyn.blame_rate, salience_now)
+
+    def _defection_severity(self, acts: StepActs) -> list[float]:
+        """Rule 8, side level: d_N and d_A, each side's defection act weighed by its faith."""
         table = self.evidence_table
-        severity = [
+        return [
             blame.defection_severity(
                 float(table.faith[table.row(a)]) * self.sanction_scale[s]
                 if a is Action.SANCTION
@@ -638,11 +724,6 @@ class DiplomacyModel(mesa.Model):
             )
             for s, (a, acted) in enumerate(zip(acts.actions, acts.acted, strict=True))
         ]
-        if sum(severity) > 0:
-            dyn = self.dynamics
-            tilt = self.outlet_bias_mean if self.mechanisms.media else 0.0
-            target = blame.blame_target(severity[0], severity[1], tilt, dyn.blame_media_tilt)
-            self.blame = blame.blame_update(self.blame, target, dyn.blame_rate, salience_now)
 
     def _note_provocations(self, acts: StepActs) -> None:
         """Remember when each side was last provoked by a defection act of the other."""
