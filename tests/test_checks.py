@@ -247,7 +247,7 @@ def test_v8b_the_same_act_by_both_sides_moves_the_gap_little_whatever_the_media(
 def test_v9_no_transient_after_the_spin_up(column):
     drift = values(BOTH_ENGAGE, column, 50) - values(BOTH_ENGAGE, column, 0)
     mean, low, high = paired_interval(drift, np.zeros_like(drift))
-    assert abs(mean) < 0.005 and -0.005 < low and high < 0.005, (
+    assert abs(mean) < 0.005 and low > -0.005 and high < 0.005, (
         f"V9 {column}: drift 0-50 {mean:+.5f} [{low:+.5f}, {high:+.5f}]"
     )
 
