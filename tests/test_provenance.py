@@ -243,20 +243,6 @@ def test_changelog_has_an_entry_for_the_model_version():
     assert not golden.changelog_has_entry("0.0.0-none")
 
 
-def test_run_command_writes_the_model_version_in_every_row_and_in_run_yaml(tmp_path, monkeypatch):
-    from run import main
-
-    monkeypatch.chdir(ROOT)
-    out = tmp_path / "single"
-    status = main(["run", "configs/baseline.yaml", "--steps", "3", "--out", str(out)])
-    assert status == 0
-    frame = pd.read_parquet(out / "run.parquet")
-    assert len(frame) == 4
-    assert frame["model_version"].tolist() == [MODEL_VERSION] * 4
-    resolved = yaml.safe_load((out / "run.yaml").read_text(encoding="utf-8"))
-    assert resolved["model_version"] == MODEL_VERSION
-
-
 @pytest.mark.parametrize(
     "target", ["docs/ODD.md", "docs/MODEL_CARD.md", "CHANGELOG.md", "CITATION.cff"]
 )
