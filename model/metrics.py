@@ -41,11 +41,12 @@ def bimodality(values: NDArray[np.float64]) -> float:
     if n < 4:
         return float("nan")
     centred = values - values.mean()
-    m2 = float(np.mean(centred**2))
+    square = centred * centred
+    m2 = float(np.mean(square))
     if m2 <= 0.0:
         return float("nan")
-    m3 = float(np.mean(centred**3))
-    m4 = float(np.mean(centred**4))
+    m3 = float(np.mean(square * centred))
+    m4 = float(np.mean(square * square))
     g1 = m3 / m2**1.5
     g2 = m4 / m2**2 - 3.0
     skew = g1 * np.sqrt(n * (n - 1)) / (n - 2)

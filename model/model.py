@@ -269,6 +269,10 @@ class DiplomacyModel(mesa.Model):
         )
         scepticism_mean = np.array([b.scepticism for b in spec.blocs])[self.observer_bloc]
         self.scepticism = _beta(init, scepticism_mean, dyn.scepticism_concentration)
+        self.bloc_elites = np.bincount(
+            self.observer_bloc, weights=self.is_elite.astype(float), minlength=len(shares)
+        )
+        self.bloc_scepticism = self._bloc_means(self.scepticism)
         self.strength_orientation = _beta(
             init, np.full(n, dyn.strength_orientation_mean), dyn.strength_orientation_concentration
         )
@@ -303,6 +307,12 @@ class DiplomacyModel(mesa.Model):
         )
         self.subscriptions = media.two_subscriptions(weights, init.gumbel(size=weights.shape))
         self.outlet_bias_mean = self.outlet_bias[self.subscriptions].mean(axis=1)
+        # Each subscription slot's outlet attributes per observer, gathered once.
+        self._slot_reach = self.outlet_reach[self.subscriptions.T]
+        self._slot_bias = self.outlet_bias[self.subscriptions.T]
+        self._slot_indexing = self.outlet_indexing[self.subscriptions.T]
+        self._slot_stance = self.outlet_stances[:, self.subscriptions.T]
+        self._disagreement = 0.0
         self.outlets = [MediaOutlet(self, m, o) for m, o in enumerate(spec.media)]
 
     def _build_network(self) -> None:
@@ -623,20 +633,20 @@ class DiplomacyModel(mesa.Model):
         self._report_outlets()
         if not self.news.any():
             return
-        indexing, bias = self.outlet_indexing_effective, self.outlet_bias
         backfire_rate = dyn.backfire_rate if mech.backfire else 0.0
         for slot in range(2):
             outlet = self.subscriptions[:, slot]
-            exposed = exposure_draws[slot] < self.outlet_reach[outlet] * salience_now
+            indexing = media.effective_indexing(self._slot_indexing[slot], self._disagreement)
+            exposed = exposure_draws[slot] < self._slot_reach[slot] * salience_now
             for s, sign in enumerate(media.SIDE_SIGN):
                 report = media.outlet_report(
-                    self.news[s], indexing[outlet], bias[outlet], sign, dyn.media_slant
+                    self.news[s], indexing, self._slot_bias[slot], sign, dyn.media_slant
                 )
                 self.logodds[s] = media.media_update(
                     self.logodds[s],
                     before[s],
                     report,
-                    self.outlet_stances[s, outlet],
+                    self._slot_stance[s, slot],
                     exposed,
                     self.confidence_bound,
                     dyn.media_rate,
@@ -649,12 +659,12 @@ class DiplomacyModel(mesa.Model):
         """Rule 5, outlet level: indexing after elite disagreement; each outlet's mean report."""
         if self.mechanisms.elite_indexing:
             gap = self.news[0, self.is_elite] - self.news[1, self.is_elite]
-            disagreement = media.elite_disagreement(gap)
-            self.outlet_indexing_effective = media.effective_indexing(
-                self.outlet_indexing, disagreement
-            )
+            self._disagreement = media.elite_disagreement(gap)
         else:
-            self.outlet_indexing_effective = self.outlet_indexing.copy()
+            self._disagreement = 0.0
+        self.outlet_indexing_effective = media.effective_indexing(
+            self.outlet_indexing, self._disagreement
+        )
         indexing, bias = self.outlet_indexing_effective, self.outlet_bias
         mean_news = self.news.mean(axis=1)
         mean_size = np.abs(self.news).mean(axis=1)
@@ -676,7 +686,7 @@ class DiplomacyModel(mesa.Model):
                 self._neighbour_table, self._neighbour_cumulative, peer_draws
             )
             moved = peers.deffuant_update(
-                current, current[:, neighbour], self.confidence_bound, dyn.peer_rate
+                current, current.take(neighbour, axis=1), self.confidence_bound, dyn.peer_rate
             )
         else:
             moved = np.stack(
@@ -691,10 +701,9 @@ class DiplomacyModel(mesa.Model):
                     for s in range(2)
                 ]
             )
-        changed = moved != current
-        self.logodds = np.where(
-            changed, logodds.to_logodds(np.where(changed, moved, 0.5)), self.logodds
-        )
+        # Only moved values go back to log-odds (one that rounds to 1 stays as it was).
+        with np.errstate(divide="ignore"):
+            self.logodds = np.where(moved != current, logodds.to_logodds(moved), self.logodds)
 
     def _anchoring(self) -> None:
         """Rule 7: the pull back to the prior image, in log-odds."""
@@ -782,12 +791,13 @@ class DiplomacyModel(mesa.Model):
 
     def _escalation_costs(self) -> np.ndarray:
         dyn = self.dynamics
+        self.bloc_legitimacy = np.stack([self._bloc_means(self.legitimacy[s]) for s in range(2)])
         return np.array(
             [
                 escalation.escalation_cost(
                     dyn.escalation_cost_base,
                     dyn.escalation_cost_slope,
-                    blocs.weighted_mean(self._bloc_means(self.legitimacy[s]), self.bloc_weight),
+                    blocs.weighted_mean(self.bloc_legitimacy[s], self.bloc_weight),
                 )
                 for s in range(2)
             ]

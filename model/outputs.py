@@ -150,9 +150,9 @@ def _bloc_means(model: DiplomacyModel, values: np.ndarray) -> np.ndarray:
 def _compliance(model: DiplomacyModel) -> np.ndarray:
     dyn = model.dynamics
     return blocs.sanction_compliance(
-        _bloc_means(model, model.legitimacy[1]),
-        _bloc_means(model, model.legitimacy[0]),
-        _bloc_means(model, model.scepticism),
+        model.bloc_legitimacy[1],
+        model.bloc_legitimacy[0],
+        model.bloc_scepticism,
         model.bloc_exposure,
         dyn.compliance_intercept,
         dyn.compliance_legitimacy,
@@ -165,17 +165,28 @@ def _bloc_rows(model: DiplomacyModel) -> list[dict[str, Any]]:
     legit = model.legitimacy
     gap = legit[0] - legit[1]
     by_bloc = {
-        "legitimacy_negotiator": _bloc_means(model, legit[0]),
-        "legitimacy_adversary": _bloc_means(model, legit[1]),
-        "legitimacy_gap": _bloc_means(model, gap),
+        "legitimacy_negotiator": model.bloc_legitimacy[0],
+        "legitimacy_adversary": model.bloc_legitimacy[1],
+        "legitimacy_gap": model.bloc_legitimacy[0] - model.bloc_legitimacy[1],
         "narrative_share": _bloc_means(model, (gap > 0).astype(float)),
         "blame_adversary": _bloc_means(model, model.blame),
     }
     n_blocs = len(model.bloc_names)
-    elite = model.is_elite
-    elites = np.bincount(model.observer_bloc, weights=elite.astype(float), minlength=n_blocs)
-    elite_means = _masked_means(legit, elite, model.observer_bloc, elites)
-    public_means = _masked_means(legit, ~elite, model.observer_bloc, model._bloc_counts - elites)
+    elites = model.bloc_elites
+    elite_sums = np.stack(
+        [
+            np.bincount(
+                model.observer_bloc,
+                weights=np.where(model.is_elite, legit[s], 0.0),
+                minlength=n_blocs,
+            )
+            for s in range(2)
+        ]
+    )
+    all_sums = model.bloc_legitimacy * model._bloc_counts
+    with np.errstate(invalid="ignore", divide="ignore"):
+        elite_means = elite_sums / elites
+        public_means = (all_sums - elite_sums) / (model._bloc_counts - elites)
     compliance = _compliance(model)
     return [
         {
@@ -191,17 +202,3 @@ def _bloc_rows(model: DiplomacyModel) -> list[dict[str, Any]]:
         }
         for k, name in enumerate(model.bloc_names)
     ]
-
-
-def _masked_means(
-    legitimacy: np.ndarray, mask: np.ndarray, bloc: np.ndarray, counts: np.ndarray
-) -> np.ndarray:
-    """Per-bloc means of both sides' legitimacy over the observers in `mask` (NaN if none)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.stack(
-            [
-                np.bincount(bloc, weights=np.where(mask, legitimacy[s], 0.0), minlength=counts.size)
-                / counts
-                for s in range(2)
-            ]
-        )

@@ -106,7 +106,7 @@ class ReferenceDiplomacyModel(DiplomacyModel):
         make = self.observer_class
         self.observers: list[ReferenceObserver] = [make(self, i) for i in range(n)]
         indptr, indices = self.network_indptr.tolist(), self.network_indices.tolist()
-        cumulative = self._neighbour_cumulative.tolist()
+        cumulative = self._neighbour_cumulative.T.tolist()
         for i, observer in enumerate(self.observers):
             row = indices[indptr[i] : indptr[i + 1]]
             observer.connect([self.observers[j] for j in row], cumulative[i][: len(row)])

@@ -9,10 +9,10 @@ from model.rules import (
 def test_neighbour_table_pads_with_self_and_normalises_elite_weights():
     table, cumulative = peers.neighbour_table(INDPTR, INDICES, IS_ELITE, 3.0)
     # node 0: neighbours [1 (elite, weight 3), 2 (weight 1)] -> cumulative [3/4, 4/4]
-    assert_array_equal(table, [[1, 2], [0, 1], [0, 2], [3, 3]])
-    assert_allclose(cumulative[0], [0.75, 1.0])
-    assert_allclose(cumulative[1], [1.0, np.inf])
-    assert_allclose(cumulative[3], [np.inf, np.inf])
+    assert_array_equal(table.T, [[1, 2], [0, 1], [0, 2], [3, 3]])
+    assert_allclose(cumulative[:, 0], [0.75, 1.0])
+    assert_allclose(cumulative[:, 1], [1.0, np.inf])
+    assert_allclose(cumulative[:, 3], [np.inf, np.inf])
 
 
 INDPTR = np.array([0, 2, 3, 4, 4], dtype=np.int64)
