@@ -635,7 +635,6 @@ class DiplomacyModel(mesa.Model):
             return
         backfire_rate = dyn.backfire_rate if mech.backfire else 0.0
         for slot in range(2):
-            outlet = self.subscriptions[:, slot]
             indexing = media.effective_indexing(self._slot_indexing[slot], self._disagreement)
             exposed = exposure_draws[slot] < self._slot_reach[slot] * salience_now
             for s, sign in enumerate(media.SIDE_SIGN):
