@@ -26,7 +26,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    NonNegativeInt,
+    PositiveInt,
     StrictBool,
     ValidationError,
     ValidationInfo,
@@ -185,7 +185,7 @@ class ModelSpec(_Frozen):
     blocs: tuple[BlocSpec, ...] = Field(min_length=1)
     dynamics: DynamicsSpec = Field(default_factory=DynamicsSpec)  # type: ignore[valid-type]
     mechanisms: MechanismSpec = Field(default_factory=MechanismSpec)  # type: ignore[valid-type]
-    salience_shocks: dict[NonNegativeInt, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
+    salience_shocks: dict[PositiveInt, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
         default_factory=dict,
         description="exogenous news unrelated to either side, {step: newsworthiness}",
     )

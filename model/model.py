@@ -287,7 +287,7 @@ class DiplomacyModel(mesa.Model):
         self.legitimacy_initial = np.clip(drawn, tiny, 1.0 - tiny)
         self.logodds_initial = logodds.to_logodds(self.legitimacy_initial)
         self.logodds = self.logodds_initial.copy()
-        self.legitimacy = logodds.to_probability(self.logodds)
+        self.legitimacy = self.legitimacy_initial.copy()
         self.news = np.zeros((2, n))
         self.evidence_now = StepEvidence(np.zeros((2, n)), np.zeros((2, n)))
         self.blame = np.full(n, dyn.blame_start)
@@ -356,7 +356,7 @@ class DiplomacyModel(mesa.Model):
         weeks = self.dynamics.spin_up
         if weeks == 0:
             return
-        key = (spin_up_key(self.spec.to_dict()), self.seed)
+        key = (spin_up_key(self.spec.model_dump(mode="json")), self.seed)
         cached = CACHE.get(key)
         if cached is not None:
             self._restore(cached)
