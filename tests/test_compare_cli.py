@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from dashboards.browser import CHROMIUM, CHROMIUM_ARGS
+from model.version import MODEL_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 
