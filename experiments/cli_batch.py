@@ -58,6 +58,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             fresh=args.fresh,
             confirm=confirmer(args.yes),
             source=args.config,
+            warn=lambda message: print(f"warning: {message}", file=sys.stderr),
         )
     except NotConfirmedError as error:
         print(str(error), file=sys.stderr)
@@ -65,11 +66,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
     except BatchError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
-    if outcome.duplicates:
-        print(
-            f"warning: {outcome.duplicates} runs were found twice in {outcome.root}",
-            file=sys.stderr,
-        )
     if outcome.status == "interrupted":
         print(
             f"interrupted: {outcome.done} of {outcome.planned} runs are done and kept in "
