@@ -762,7 +762,6 @@ def _run_in(
     done = np.zeros(len(plan), dtype=bool)
     listing: dict[str, Any] = {}
     if not fresh:
-        store.remove_unfinished()
         done, listing = _verified_runs(store, plan, config_hash(config), agents, warn)
     missing = np.flatnonzero(~done)
     outcome = BatchOutcome(root, len(plan), int(done.sum()), int(done.sum()))
@@ -877,7 +876,10 @@ def _verified_runs(
     agents: bool,
     warn: Callable[[str], None],
 ) -> tuple[np.ndarray, dict[str, Any]]:
-    """The runs of the folder's verified chunks, and their listing; damaged chunks set aside.
+    """The runs of the folder's verified chunks, and their listing.
+
+    Once the folder is accepted, what interrupted chunks left is removed and damaged chunks
+    are set aside.
 
     Raises:
         ResultsError: naming a foreign or duplicated part (nothing is changed).
@@ -886,6 +888,7 @@ def _verified_runs(
     refusal = check.refusal(rerun=True)
     if refusal is not None:
         raise ResultsError(refusal)
+    store.remove_unfinished()
     for name, problems in sorted(check.damaged.items()):
         runs = check.listing[name]["runs"]
         set_aside(store.root, name)

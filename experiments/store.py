@@ -229,8 +229,13 @@ class ResultsStore:
             manifest: the manifest; its ``parts`` list the verified chunks.
             fold: add the journal's chunks (committed since the manifest was written) first.
         """
-        if fold:
-            manifest["parts"] = {**manifest.get("parts", {}), **read_journal(self.root)}
+        if fold:  # the journal's chunks whose timeseries part landed
+            landed = {
+                name: entry
+                for name, entry in read_journal(self.root).items()
+                if (self.root / TIMESERIES / name).exists()
+            }
+            manifest["parts"] = {**manifest.get("parts", {}), **landed}
         self.write_manifest(manifest)
         (self.root / JOURNAL).unlink(missing_ok=True)
 

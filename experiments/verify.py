@@ -9,15 +9,16 @@ depends on time or place, so the same config and seed give the same bytes.
 The manifest lists every committed chunk with its run count and the sha256 of each of its
 parts (``"parts": {name: {"runs": n, "sha256": {dataset: hex}}}``). During a batch each chunk
 is first added to the journal ``parts.jsonl`` (one line per chunk, appended and flushed
-before its timeseries part is renamed into place); the journal is folded into the manifest at
-the start and the end of every session. So a part on disk is always listed, and a part that is
-not listed was not written by this batch.
+before its timeseries part is renamed into place); at the start and the end of every session
+the chunks whose timeseries part landed are folded into the manifest and the journal is
+dropped. So a part on disk is always listed, and a part that is not listed was not written by
+this batch.
 
 `check_folder` compares the folder with its listing: a part whose bytes differ from its
-checksum, or that is missing while others of its chunk are there, is damaged (a batch started
-again sets its chunk aside in ``damaged/`` and reruns it); a part not listed, or made by
-another config, is foreign; two parts holding the same run are duplicates. Readers refuse all
-three, naming the file.
+checksum, or that the manifest lists but is missing, is damaged (a batch started again sets
+its chunk aside in ``damaged/`` and reruns it); a part not listed, or made by another config,
+is foreign; two parts holding the same run are duplicates. Readers refuse all three, naming
+the file.
 """
 
 from __future__ import annotations
@@ -147,8 +148,8 @@ def _entry(record: Any) -> dict[str, Any] | None:
     return listing_entry(record["runs"], {str(k): str(v) for k, v in checksums.items()})
 
 
-def read_listing(root: Path) -> dict[str, dict[str, Any]] | None:
-    """Every listed chunk, or None when the manifest has no listing.
+def read_listing(root: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The chunks listed by the manifest, and those in the journal (empty when absent).
 
     The journal is read before the manifest, so that a chunk folded into the manifest meanwhile
     is still found.
@@ -157,17 +158,16 @@ def read_listing(root: Path) -> dict[str, dict[str, Any]] | None:
     try:
         manifest = json.loads((Path(root) / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
+        return {}, journal
     listed = manifest.get("parts") if isinstance(manifest, dict) else None
     if not isinstance(listed, dict):
-        return None
+        return {}, journal
     entries = {
         name: entry
         for name, value in listed.items()
         if (entry := _entry({"part": name, **value} if isinstance(value, dict) else None))
     }
-    entries.update(journal)
-    return entries
+    return entries, journal
 
 
 # --------------------------------------------------------------------------------------------
@@ -194,7 +194,7 @@ class FolderCheck:
         root: the results folder.
         chunks: verified chunks, name -> {dataset: path}.
         runs: the runs of each verified chunk.
-        listing: the listing entry of each listed chunk whose timeseries part is on disk.
+        listing: the listing entry of each listed chunk checked.
         damaged: chunks whose parts are damaged or missing, name -> problems (rerunnable).
         foreign: parts that this batch did not write (not listed, or of another config).
         duplicates: verified parts holding runs that another verified part holds.
@@ -245,7 +245,8 @@ def check_folder(
     """
     root = Path(root)
     on_disk = {dataset: part_files(root, dataset) for dataset in DATASETS}
-    listing = read_listing(root) or {}
+    committed, journal = read_listing(root)
+    listing = {**committed, **journal}
     check = FolderCheck(root)
     for name, path in on_disk[TIMESERIES].items():
         if name not in listing:
@@ -258,6 +259,9 @@ def check_folder(
     for name, entry in sorted(listing.items()):
         if name in on_disk[TIMESERIES]:
             _check_chunk(check, name, entry, on_disk, config_hash, required)
+        elif name not in journal:  # journal entries without a part are landing, or never did
+            check.listing[name] = dict(entry)
+            check.damaged[name] = [Problem(root / TIMESERIES / name, "missing")]
     _find_duplicates(check)
     return check
 

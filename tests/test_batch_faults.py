@@ -38,6 +38,7 @@ from batchkit import (
 
 import run
 from experiments import batch, cli_batch
+from experiments import store as store_module
 from experiments.store import ResultsStore, open_results
 
 # Enough runs (120 x 100 observers x 30 steps) that a batch can be caught part-way.
@@ -233,6 +234,36 @@ def test_a_full_disk_stops_the_batch_and_the_same_command_finishes_it(
     assert len(kept) == 3  # the first chunk (12 runs / 4 chunks)
     assert _manifest(results)["status"] == "stopped"
     monkeypatch.setattr(ResultsStore, "write_chunk", write_chunk)
+    assert run.main(command) == 0
+    assert "(9 in this session)" in capsys.readouterr().out
+    assert_same_tables(results, reference / "short")
+
+
+def test_a_disk_full_at_the_commit_leaves_a_readable_folder_that_resumes(
+    tmp_path, reference, monkeypatch, capsys
+):
+    """The chunk is in the journal, its timeseries part never lands: it is not a result."""
+    config = str(write_config(tmp_path, SHORT))
+    command = ["batch", config, "--out", str(tmp_path), "--workers", "1"]
+    results = tmp_path / "short"
+    write_bytes = store_module._write_bytes
+    landed = []
+
+    def disk_fills_up(data, path):
+        if path.parent.name == "timeseries":
+            landed.append(path.name)
+            if len(landed) == 2:
+                raise OSError(errno.ENOSPC, "No space left on device")
+        write_bytes(data, path)
+
+    monkeypatch.setattr(store_module, "_write_bytes", disk_fills_up)
+    assert run.main(command) == 1
+    assert "No space left on device" in capsys.readouterr().err
+    manifest = _manifest(results)
+    assert manifest["status"] == "stopped" and list(manifest["parts"]) == landed[:1]
+    assert not (results / "parts.jsonl").exists()
+    assert len(run_keys(results)) == 3  # readable: the first chunk only
+    monkeypatch.setattr(store_module, "_write_bytes", write_bytes)
     assert run.main(command) == 0
     assert "(9 in this session)" in capsys.readouterr().out
     assert_same_tables(results, reference / "short")

@@ -204,6 +204,7 @@ def test_every_single_bit_flip_in_a_part_is_detected(finished, dataset):
     [
         ("timeseries", "flip"),
         ("timeseries", "overwrite"),
+        ("timeseries", "delete"),
         ("blocs", "truncate"),
         ("blocs", "delete"),
     ],
