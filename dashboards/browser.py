@@ -63,11 +63,16 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 90.0) ->
 
 @dataclass
 class Served:
-    """A dashboard started by `serve_dashboard`: its loopback URL (with the token) and output."""
+    """A dashboard started by `start_dashboard`.
+
+    Its loopback URL (with the token), its port and token, the id of the `run.py dashboard`
+    process (which leads its process group), and the lines it printed so far.
+    """
 
     url: str
     port: int
     token: str | None
+    pid: int
     stdout: list[str] = field(default_factory=list)
     stderr: list[str] = field(default_factory=list)
 
@@ -104,7 +109,7 @@ def start_dashboard(config: str = "configs/baseline.yaml", *options: str) -> Ite
         text=True,
         start_new_session=True,
     )
-    served = Served(f"http://127.0.0.1:{port}/", port, None)
+    served = Served(f"http://127.0.0.1:{port}/", port, None, process.pid)
     announced = threading.Event()
     for stream, lines, seen in (
         (process.stdout, served.stdout, announced),

@@ -23,6 +23,7 @@ import pandas as pd
 import solara
 
 from dashboards.catalog import NotOfferedError, ResultsCatalog, results_root
+from dashboards.registry import touch_seat
 from dashboards.vega import VegaWidget
 from dashboards.views import _finish
 from experiments.analysis import DEFAULT_METRICS, NUMERIC_METRICS
@@ -179,6 +180,8 @@ def ComparePage(session: Any) -> solara.Element:
     metric = solara.use_reactive(DEFAULT_METRICS[0])
     baseline = solara.use_reactive("")
     chosen = solara.use_reactive([])
+    choices = [folder.value, metric.value, baseline.value, tuple(chosen.value), refreshed.value]
+    solara.use_effect(touch_seat, choices)  # a choice here is activity: the session is not idle
 
     data, problem = None, None
     if folder.value:

@@ -247,6 +247,7 @@ def no_seat_shown(rc) -> bool:
     )
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Solara's server internals, run here
 def test_a_closed_session_frees_its_seat_and_its_model(configs, monkeypatch):
     import solara.server.starlette  # noqa: F401  (per-kernel storage, as in the server)
 
