@@ -48,6 +48,9 @@ class Catalog:
     folder: Path
     kind: str = "entry"
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "folder", Path(self.folder).resolve())
+
     def names(self) -> list[str]:
         """The names offered now, in the order the page lists them."""
         try:
@@ -105,7 +108,7 @@ class ResultsCatalog(Catalog):
     @classmethod
     def under(cls, root: str | Path) -> ResultsCatalog:
         """The catalog of the results folders under `root`."""
-        return cls(Path(root).resolve())
+        return cls(Path(root))
 
     def names(self) -> list[str]:
         """Results folder names, the most recently written first."""

@@ -62,11 +62,12 @@ def is_loopback(host: str) -> bool:
     return bool(infos) and all(ipaddress.ip_address(i[4][0]).is_loopback for i in infos)
 
 
-def _netloc(host: str, port: int) -> str:
-    name = host.strip("[]")
+def _netlocs(host: str, port: int) -> set[str]:
+    """How a browser writes `host`:`port` in ``Host`` and ``Origin`` (port 80 may go unsaid)."""
+    name = host.strip("[]").lower()
     if ":" in name:
         name = f"[{name}]"
-    return f"{name.lower()}:{port}"
+    return {f"{name}:{port}", name} if port == 80 else {f"{name}:{port}"}
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ class Origins:
         names = set(LOOPBACK_NAMES) if is_loopback(host) or host in WILDCARD_HOSTS else set()
         if host not in WILDCARD_HOSTS:
             names.add(host)
-        return cls(frozenset(_netloc(n, port) for n in names), host in WILDCARD_HOSTS)
+        netlocs = frozenset().union(*(_netlocs(n, port) for n in names))
+        return cls(netlocs, host in WILDCARD_HOSTS)
 
     def allows(self, origin: str | None, host: str | None) -> bool:
         """Whether a request with these ``Origin`` and ``Host`` headers may go on."""

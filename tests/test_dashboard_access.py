@@ -172,3 +172,10 @@ def test_the_server_environment_carries_paths_limits_and_token(tmp_path, monkeyp
     loopback = run.build_parser().parse_args(["dashboard", "mine.yaml"])
     assert cli.access_token(loopback) is None
     assert "DIPLOMACY_DASHBOARD_TOKEN" not in cli.server_environment(loopback, None)
+
+
+def test_origins_on_port_80_may_leave_the_port_unsaid():
+    origins = Origins.bound_to("127.0.0.1", 80)
+    assert origins.allows("http://localhost", "localhost")
+    assert origins.allows("http://127.0.0.1:80", "127.0.0.1:80")
+    assert not origins.allows("http://evil.example", "localhost")
