@@ -16,6 +16,7 @@ from collections.abc import Sequence
 COMMAND_MODULES = (
     "experiments.cli_single",
     "experiments.cli_batch",
+    "experiments.cli_repair",
     "experiments.cli_compare",
     "dashboards.cli",
 )

@@ -4,8 +4,11 @@ Usage: python benchmarks/bench_compare.py [--runs 10000] [--folder /tmp/bench_co
 
 The folder is made once: a real batch of the walkout's two scenarios (2 replicates, 200 steps)
 gives the manifest and the schema; its runs are then copied with noise into 10,000 runs (two
-scenarios x 5,000 replicates), written as Parquet parts of 500 runs. The compare itself runs in
-a fresh process, whose wall time and peak resident memory (ru_maxrss) are reported.
+scenarios x 5,000 replicates), written as Parquet parts of 500 runs, each with its part
+metadata and its sha256 in the manifest, as a batch writes them. The compare itself runs in a
+fresh process, whose wall time and peak resident memory (ru_maxrss) are reported; then, in
+another fresh process, the time that opening the folder takes (`open_results`: checking every
+part's sha256 and metadata), which is part of every compare.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = """name: bench
@@ -34,6 +36,15 @@ scenarios:
   both_engage: {}
   adversary_walks:
     adversary: {strategy: walk_away_at, at: 50}
+"""
+
+
+OPEN = """
+import time
+from experiments.store import open_results
+start = time.perf_counter()
+open_results({results!r})
+print(time.perf_counter() - start)
 """
 
 
@@ -64,6 +75,12 @@ def make_folder(folder: Path, runs: int) -> Path:
         p.unlink()
     for p in (results / "blocs").glob("part-*.parquet"):
         p.unlink()
+    sys.path.insert(0, str(ROOT))
+    from experiments.store import encode_parquet
+    from experiments.verify import listing_entry, part_metadata, sha256_file
+
+    manifest = json.loads((results / "manifest.json").read_text())
+    listing = {}
     replicates = runs // 2
     rng = np.random.default_rng(0)
     numeric = [c for c in template.columns if template[c].dtype.kind == "f"]
@@ -77,9 +94,18 @@ def make_folder(folder: Path, runs: int) -> Path:
                 one["seed"] = r
                 one[numeric] = one[numeric] + rng.normal(0, 0.01, size=(len(one), len(numeric)))
                 chunk.append(one)
-        table = pa.Table.from_pandas(pd.concat(chunk), preserve_index=False)
-        pq.write_table(table, results / "timeseries" / f"part-bench-{start:06d}.parquet")
-    manifest = json.loads((results / "manifest.json").read_text())
+        frame = pd.concat(chunk)
+        keys = list(
+            dict.fromkeys(zip(frame.scenario, frame.design_point, frame.replicate, strict=True))
+        )
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = table.replace_schema_metadata(
+            part_metadata(manifest["config_hash"], "timeseries", keys)
+        )
+        path = results / "timeseries" / f"part-bench-{start:06d}.parquet"
+        path.write_bytes(encode_parquet(table))
+        listing[path.name] = listing_entry(len(keys), {"timeseries": sha256_file(path)})
+    manifest["parts"] = listing
     manifest["seed_plan"] = {str(r): r for r in range(replicates)}
     manifest["replications"] = replicates
     manifest["runs_planned"] = manifest["runs_done"] = runs
@@ -91,7 +117,7 @@ def main() -> None:
     """Build the folder, then time one compare in a fresh process."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10_000)
-    parser.add_argument("--folder", type=Path, default=Path("/tmp/bench_compare"))
+    parser.add_argument("--folder", type=Path, default=Path("/tmp/bench_compare_v2"))
     args = parser.parse_args()
     results = make_folder(args.folder, args.runs)
     start = time.perf_counter()
@@ -103,10 +129,22 @@ def main() -> None:
     )
     wall = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    size = sum(p.stat().st_size for p in (results / "timeseries").glob("part-*.parquet"))
+    opened = subprocess.run(
+        [sys.executable, "-c", OPEN.format(results=str(results))],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     print(f"machine: {platform.machine()}, CPython {platform.python_version()}")
     print(
         f"compare of {args.runs} runs x 200 steps (4 metrics, figures included): "
         f"{wall:.1f} s, peak memory {peak:.0f} MiB"
+    )
+    print(
+        f"of which opening the folder (sha256 and metadata of {size / 2**20:.0f} MiB of "
+        f"parts): {float(opened.stdout):.2f} s"
     )
 
 

@@ -1,11 +1,14 @@
 # ruff: noqa: N802  (Solara components are named in CamelCase, as React components)
 """The live Solara dashboard: watch the narrative shift and intervene.
 
-Run it with ``python run.py dashboard [CONFIG]`` (or ``solara run dashboards.app`` with
-``DIPLOMACY_DASHBOARD_CONFIG`` naming a config). Solara calls `Page` once per browser session,
-and `Page` makes that session's own `DashboardSession`, so two people on one server never see
-each other's runs. Pages are listed in `PAGES`; with more than one, `Page` shows them as tabs
-that share the session.
+Run it with ``python run.py dashboard [CONFIG]``, which serves it behind the access checks of
+`dashboards.server`. Solara calls `Page` once per browser session, and `Page` takes a seat
+(`dashboards.registry`: a limit on sessions, an idle timeout) and makes that session's own
+`DashboardSession`, so two people on one server never see each other's runs. Pages are listed
+in `PAGES`; with more than one, `Page` shows them as tabs that share the session.
+
+Whatever the browser sends is a choice among names the server offered (`dashboards.catalog`);
+nothing it sends is opened as a path.
 
 The layout follows SolaraViz's conventions: the app bar names the model, a column at the left
 holds the controls (Reset, Play, Step, speed, then the model's parameters), and the main area
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +29,9 @@ import solara
 import solara.lab
 from mesa.visualization.utils import force_update, update_counter
 
+from dashboards.catalog import ConfigCatalog, page_lines, start_config
 from dashboards.compare_page import ComparePage
+from dashboards.registry import registry, take_seat, touch_seat
 from dashboards.session import (
     INTERVENTIONS,
     ROLE_LABELS,
@@ -86,11 +92,13 @@ def open_session() -> DashboardSession:
 
     If that config no longer validates, the session runs the model's defaults and shows why.
     """
+    path = start_config()
     try:
-        return DashboardSession.open()
+        return DashboardSession.open(path)
     except ConfigError as error:
-        session = DashboardSession.from_config(load_config(FALLBACK_CONFIG))
-        session.problems = [f"config not opened: {line}" for line in error.lines]
+        configs = ConfigCatalog.beside(path)
+        session = DashboardSession.from_config(load_config(FALLBACK_CONFIG), configs=configs)
+        session.problems = [f"config not opened: {line}" for line in page_lines(error, path.name)]
         return session
 
 
@@ -112,6 +120,7 @@ class Actions:
         """A callback running `action(*args)`; `model`/`controls`: what it changes."""
 
         def run(*_: Any) -> None:
+            touch_seat()
             failed = True
             try:
                 action(*args)
@@ -154,6 +163,7 @@ def RunControls(
         session.reset()
 
     def toggle() -> None:
+        touch_seat()
         playing.set(not playing.value)
 
     with solara.Card("Run", margin=0) as main:
@@ -453,9 +463,9 @@ def LivePage(session: DashboardSession) -> solara.Element:
     speed = solara.use_reactive(5)
     revision = controls.value
 
-    def play() -> None:
+    def play(stop: threading.Event) -> None:
         model = session.model
-        while playing.value:
+        while playing.value and not stop.is_set():
             began = time.perf_counter()
             try:
                 done = session.step(model=model)
@@ -469,9 +479,11 @@ def LivePage(session: DashboardSession) -> solara.Element:
             force_update()
             rest = 1.0 / max(1, speed.value) - (time.perf_counter() - began)
             if rest > 0:
-                time.sleep(rest)
+                stop.wait(rest)
 
-    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+    # A thread owned by this component (stopped when it unmounts): unlike `use_task`, it keeps
+    # no reference to the session once the page is closed.
+    solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
 
     with solara.Div(classes=["live-page"]) as main:
         solara.Style(CSS)
@@ -508,13 +520,25 @@ PAGES: tuple[tuple[str, Callable[[DashboardSession], solara.Element]], ...] = (
 
 
 @solara.component
-def Page() -> solara.Element:
-    """The dashboard of one browser session: its own model, shown on the pages of `PAGES`."""
+def NoSeat(retry: Callable[[], None]) -> solara.Element:
+    """What a browser session sees when every seat is taken."""
+    limit = registry().limit
+    with solara.Column(gap="8px", style={"padding": "16px", "max-width": "720px"}) as main:
+        solara.Warning(
+            f"The dashboard is serving its maximum of {limit} sessions. Close a tab that has it "
+            "open, wait for an idle session to end, or ask whoever runs it to raise "
+            "--max-sessions; then try again.",
+            attributes={"data-testid": "no-seat"},
+        )
+        solara.Button("Try again", color="primary", on_click=retry)
+    return main
+
+
+@solara.component
+def Session() -> solara.Element:
+    """The pages of `PAGES` on this browser session's own `DashboardSession`."""
     session = solara.use_memo(open_session, [])
     with solara.Column(gap="0px") as main:
-        solara.Title(TITLE)
-        with solara.AppBar():
-            solara.AppBarTitle(TITLE)
         if len(PAGES) == 1:
             PAGES[0][1](session)
         else:
@@ -522,4 +546,20 @@ def Page() -> solara.Element:
                 for label, page in PAGES:
                     with solara.lab.Tab(label):
                         page(session)
+    return main
+
+
+@solara.component
+def Page() -> solara.Element:
+    """The dashboard of one browser session: a seat, then its own model on the pages."""
+    attempt = solara.use_reactive(0)
+    seated = solara.use_memo(take_seat, [attempt.value])
+    with solara.Column(gap="0px") as main:
+        solara.Title(TITLE)
+        with solara.AppBar():
+            solara.AppBarTitle(TITLE)
+        if seated:
+            Session()
+        else:
+            NoSeat(lambda: attempt.set(attempt.value + 1))
     return main

@@ -1,22 +1,26 @@
 """Serving the dashboard locally and driving it in headless Chromium.
 
 Used by the browser tests, the screenshot script and the dashboard benchmark: Debian's Chromium
-with the flags that keep it off the network, a free loopback port, and `serve_dashboard`, which
-starts ``run.py dashboard`` in its own process group, waits until it answers, and stops only
-that group.
+with the flags that keep it off the network, a free loopback port, and `start_dashboard`
+(`serve_dashboard` yields just its URL), which starts ``run.py dashboard`` in its own process
+group, reads the link it prints (with its access token, if it has one), waits until it answers,
+and stops only that group.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,21 +61,69 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 90.0) ->
     raise RuntimeError(f"the dashboard did not answer within {timeout:.0f} s")
 
 
+@dataclass
+class Served:
+    """A dashboard started by `start_dashboard`.
+
+    Its loopback URL (with the token), its port and token, the id of the `run.py dashboard`
+    process (which leads its process group), and the lines it printed so far.
+    """
+
+    url: str
+    port: int
+    token: str | None
+    pid: int
+    stdout: list[str] = field(default_factory=list)
+    stderr: list[str] = field(default_factory=list)
+
+
+def _collect(stream, lines: list[str], seen: threading.Event | None = None) -> None:
+    for line in stream:
+        lines.append(line.rstrip("\n"))
+        if seen is not None and line.startswith("dashboard on "):
+            seen.set()
+    if seen is not None:
+        seen.set()
+
+
 @contextmanager
-def serve_dashboard(config: str = "configs/baseline.yaml") -> Iterator[str]:
-    """Run ``run.py dashboard CONFIG`` on a free port; yield its URL; stop its process group."""
+def serve_dashboard(config: str = "configs/baseline.yaml", *options: str) -> Iterator[str]:
+    """Run ``run.py dashboard CONFIG OPTIONS`` on a free port; yield its URL; stop its group."""
+    with start_dashboard(config, *options) as served:
+        yield served.url
+
+
+@contextmanager
+def start_dashboard(config: str = "configs/baseline.yaml", *options: str) -> Iterator[Served]:
+    """Run ``run.py dashboard CONFIG OPTIONS`` on a free port; stop its process group after.
+
+    Yields the `Served` dashboard, whose URL names 127.0.0.1 and carries the token the command
+    printed, if any.
+    """
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "run.py", "dashboard", config, "--port", str(port)],
+        [sys.executable, "run.py", "dashboard", config, "--port", str(port), *options],
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         start_new_session=True,
     )
-    url = f"http://127.0.0.1:{port}/"
+    served = Served(f"http://127.0.0.1:{port}/", port, None, process.pid)
+    announced = threading.Event()
+    for stream, lines, seen in (
+        (process.stdout, served.stdout, announced),
+        (process.stderr, served.stderr, None),
+    ):
+        threading.Thread(target=_collect, args=(stream, lines, seen), daemon=True).start()
     try:
-        wait_until_up(url, process)
-        yield url
+        announced.wait(timeout=60)
+        found = re.search(r"[?&]token=([A-Za-z0-9._~-]+)", "\n".join(served.stdout))
+        if found:
+            served.token = found.group(1)
+            served.url += f"?token={served.token}"
+        wait_until_up(served.url, process)
+        yield served
     finally:
         try:
             os.killpg(process.pid, signal.SIGINT)

@@ -1,16 +1,24 @@
 """Command `dashboard`: serve the live Solara dashboard on a config.
 
-The config is validated first (a bad one: one line per problem, exit 2) and the address is
-checked (a port in use: one line, exit 2); then Solara serves `dashboards.app` in production
-mode, offline (its browser files come from the installed `solara-assets`), in a child process
-that reads the config's path from `DIPLOMACY_DASHBOARD_CONFIG`. Ctrl-C stops both.
+The config is validated first (a bad one: one line per problem, exit 2) and the address and
+options are checked (a port in use, a results path that is a file, a bad token: one line, exit
+2); then `dashboards.server` serves `dashboards.app` in production mode, offline (its browser
+files come from the installed `solara-assets`), in a child process that reads the config's path,
+the results folder, the session limits and the token from the environment. Ctrl-C stops both.
+
+Bound to an address other machines can reach, the command warns, and the server requires a
+token: a random one, or the one given with ``--token`` (or `TOKEN_ENV`); it prints the link
+that carries it, as Jupyter does.
 """
 
 from __future__ import annotations
 
 import argparse
 import errno
+import math
 import os
+import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -18,13 +26,24 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from experiments.clitypes import EXIT_FAILED, EXIT_OK, port_number
+from dashboards.catalog import CONFIG_ENV, RESULTS_ENV
+from dashboards.guard import WILDCARD_HOSTS, is_loopback
+from dashboards.registry import (
+    DEFAULT_IDLE_MINUTES,
+    DEFAULT_MAX_SESSIONS,
+    IDLE_MINUTES_ENV,
+    MAX_SESSIONS_ENV,
+)
+from dashboards.server import TOKEN_ENV, solara_settings
+from experiments.clitypes import EXIT_FAILED, EXIT_OK, port_number, positive_int
 from experiments.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = ROOT / "configs" / "baseline.yaml"
 STOP_TIMEOUT = 10.0
 GRACE = 3.0
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9._~-]{8,}")
+"""A token the user chooses: at least 8 characters that need no escaping in a URL."""
 
 
 def check_address(host: str, port: int) -> None:
@@ -49,34 +68,22 @@ def check_address(host: str, port: int) -> None:
 
 
 def server_command(host: str, port: int) -> list[str]:
-    """The command that serves the dashboard app with Solara in production mode."""
-    return [
-        sys.executable,
-        "-m",
-        "solara",
-        "run",
-        "dashboards.app",
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--production",
-        "--no-open",
-        "--no-check-version",
-        "--log-level-uvicorn",
-        "warning",
-    ]
+    """The command that serves the dashboard app (see `dashboards.server`)."""
+    return [sys.executable, "-m", "dashboards.server", "--host", host, "--port", str(port)]
 
 
-def server_environment(config: Path) -> dict[str, str]:
-    """The child's environment: the config path, the project on the path, no telemetry."""
-    from dashboards.session import CONFIG_ENV
-
+def server_environment(args: argparse.Namespace, token: str | None) -> dict[str, str]:
+    """The child's environment: config, results, limits, token, Solara's settings, the project."""
     env = dict(os.environ)
-    env[CONFIG_ENV] = str(config.resolve())
+    env.pop(TOKEN_ENV, None)
+    env.update(solara_settings(args.idle_timeout))
+    env[CONFIG_ENV] = str(Path(args.config).resolve())
+    env[RESULTS_ENV] = str(Path(args.results).resolve())
+    env[MAX_SESSIONS_ENV] = str(args.max_sessions)
+    env[IDLE_MINUTES_ENV] = f"{args.idle_timeout:g}"
+    if token is not None:
+        env[TOKEN_ENV] = token
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
-    env["SOLARA_THEME_VARIANT"] = "light"
     # Solara warns on every page load that a same-site cookie needs https; on a local http
     # server that is expected, and the warning would bury the server's own messages.
     env["PYTHONWARNINGS"] = ",".join(
@@ -85,16 +92,64 @@ def server_environment(config: Path) -> dict[str, str]:
     return env
 
 
+def access_token(args: argparse.Namespace) -> str | None:
+    """The token the server requires: --token, else `TOKEN_ENV`, else a random one off loopback.
+
+    Raises:
+        UsageError: a chosen token too short or with characters a URL would escape.
+    """
+    chosen = args.token if args.token is not None else os.environ.get(TOKEN_ENV)
+    if chosen is not None:
+        if not TOKEN_PATTERN.fullmatch(chosen):
+            raise UsageError(
+                "--token: expected at least 8 letters, digits, '-', '_', '.' or '~', "
+                f"found {len(chosen)} characters that are not"
+            )
+        return chosen
+    return None if is_loopback(args.host) else secrets.token_urlsafe(24)
+
+
+def check_results(path: Path) -> None:
+    """Raise UsageError if `path` exists and is not a folder (a missing one is fine: no results)."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"--results: expected a folder of results, found a file: {path}")
+
+
+def announce(args: argparse.Namespace, name: str, token: str | None) -> None:
+    """Print where the dashboard is, with its token; warn loudly off loopback."""
+    query = f"?token={token}" if token else ""
+    port, host = args.port, args.host
+    shown = socket.gethostname() if host in WILDCARD_HOSTS else host
+    shown = f"[{shown}]" if ":" in shown else shown
+    if not is_loopback(host):
+        for line in (
+            f"WARNING: listening on {host}: other machines on the network can reach port {port}.",
+            "WARNING: anyone with the link below can run simulations, open the configs in "
+            f"{Path(args.config).resolve().parent} and read the results under "
+            f"{Path(args.results).resolve()}.",
+            "WARNING: share the link only with your class, allow the port only on that network's "
+            "firewall, and see SECURITY.md.",
+        ):
+            print(line, file=sys.stderr, flush=True)
+    print(
+        f"dashboard on http://{shown}:{port}/{query} ({name}: {args.config}); press Ctrl-C to stop",
+        flush=True,
+    )
+    if host in WILDCARD_HOSTS:
+        print(f"  on this machine: http://127.0.0.1:{port}/{query}", flush=True)
+
+
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Validate the config, check the address, then serve the dashboard until Ctrl-C."""
     from model.config import load_config
 
     config = load_config(args.config)
+    check_results(Path(args.results))
+    token = access_token(args)
     check_address(args.host, args.port)
-    url = f"http://{args.host}:{args.port}"
-    print(f"dashboard on {url} ({config.name}: {args.config}); press Ctrl-C to stop", flush=True)
+    announce(args, config.name, token)
     child = subprocess.Popen(
-        server_command(args.host, args.port), cwd=ROOT, env=server_environment(args.config)
+        server_command(args.host, args.port), cwd=ROOT, env=server_environment(args, token)
     )
 
     def terminate(signum: int, frame: FrameType | None) -> None:
@@ -118,6 +173,17 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     print("dashboard stopped", file=sys.stderr)
     return EXIT_OK
+
+
+def positive_minutes(text: str) -> float:
+    """An argparse type: a positive number of minutes."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"expected a number of minutes > 0, found {text!r}")
+    return value
 
 
 class _TerminatedError(Exception):
@@ -146,10 +212,21 @@ def register(commands: argparse._SubParsersAction) -> None:
     dashboard = commands.add_parser(
         "dashboard",
         help="the live Solara dashboard: watch the narrative shift and intervene",
-        description="Serve the live dashboard on a config (default: configs/baseline.yaml). "
-        "It listens on 127.0.0.1 unless --host says otherwise, works offline, and gives every "
-        "browser session its own model. Ctrl-C stops it.",
-        epilog="example: python run.py dashboard configs/walkout.yaml --port 8765",
+        description=(
+            "Serve the live dashboard on a config (default: configs/baseline.yaml).\n"
+            "It listens on 127.0.0.1 unless --host says otherwise, works offline, and gives\n"
+            "every browser session its own model. The page offers the configs in the\n"
+            "config's folder and the results folders under --results, nothing else.\n"
+            "On an address other machines can reach it warns and requires a token, which\n"
+            "the link it prints carries. Ctrl-C stops it. See SECURITY.md."
+        ),
+        epilog=(
+            "example: python run.py dashboard configs/walkout.yaml --port 8765\n"
+            "example: python run.py dashboard configs/walkout.yaml --host 0.0.0.0 "
+            "--max-sessions 30\n"
+            "         (a class on a network: share the printed link; see SECURITY.md)"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     dashboard.add_argument(
         "config",
@@ -166,5 +243,34 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     dashboard.add_argument(
         "--port", type=port_number, default=8765, metavar="N", help="port (default: 8765)"
+    )
+    dashboard.add_argument(
+        "--results",
+        default=Path("results"),
+        type=Path,
+        metavar="DIR",
+        help="folder whose results folders the Compare tab offers (default: ./results)",
+    )
+    dashboard.add_argument(
+        "--token",
+        default=None,
+        metavar="TOKEN",
+        help=f"access token the browser must present (default: ${TOKEN_ENV}, else a random "
+        "one when --host is not a loopback address, none on loopback)",
+    )
+    dashboard.add_argument(
+        "--max-sessions",
+        type=positive_int,
+        default=DEFAULT_MAX_SESSIONS,
+        metavar="N",
+        help=f"browser sessions served at once (default: {DEFAULT_MAX_SESSIONS})",
+    )
+    dashboard.add_argument(
+        "--idle-timeout",
+        type=positive_minutes,
+        default=DEFAULT_IDLE_MINUTES,
+        metavar="MINUTES",
+        help="close a session after this many minutes without a click "
+        f"(default: {DEFAULT_IDLE_MINUTES:g})",
     )
     dashboard.set_defaults(handler=cmd_dashboard)

@@ -5,10 +5,15 @@ The numbers come from the comparison library (`experiments.compare`), the same f
 ``run.py compare``; `comparison_data` is the page's plain-Python core and is tested without a
 browser. Bands are 95% Monte Carlo intervals of the ensemble mean; differences are paired by
 replicate and design point, with bootstrap intervals. Model indices, not forecasts.
+
+The page offers the results folders under the dashboard's ``--results`` folder by name
+(`dashboards.catalog.ResultsCatalog`); the browser's choice is looked up among them, never
+opened as a path, and messages name the folder, not where it is on the server.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +22,8 @@ import altair as alt
 import pandas as pd
 import solara
 
+from dashboards.catalog import NotOfferedError, ResultsCatalog, results_root
+from dashboards.registry import touch_seat
 from dashboards.vega import VegaWidget
 from dashboards.views import _finish
 from experiments.analysis import DEFAULT_METRICS, NUMERIC_METRICS
@@ -43,12 +50,9 @@ class ComparisonData:
     scenarios: tuple[str, ...]
 
 
-def results_folders(root: Path = Path("results")) -> list[str]:
-    """Results folders (with a manifest) under `root`, newest first."""
-    if not root.is_dir():
-        return []
-    found = [p for p in root.iterdir() if (p / "manifest.json").is_file()]
-    return [str(p) for p in sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)]
+def results_catalog() -> ResultsCatalog:
+    """The results folders the page offers: those under the dashboard's ``--results``."""
+    return ResultsCatalog.under(results_root())
 
 
 def comparison_data(
@@ -88,6 +92,30 @@ def comparison_data(
     ]
     curve_frame = pd.concat(curves, ignore_index=True) if curves else pd.DataFrame()
     return ComparisonData(bands, differences, curve_frame, tuple(chosen))
+
+
+def offered_comparison(
+    catalog: ResultsCatalog,
+    name: str,
+    metric: str,
+    baseline: str | None = None,
+    scenarios: tuple[str, ...] = (),
+) -> ComparisonData:
+    """`comparison_data` of the results folder the page offered as `name`.
+
+    Raises:
+        UsageError: `name` was not offered (the same message whatever it is), or the folder's
+            data cannot be compared; messages name the folder, not its path on the server.
+    """
+    try:
+        folder = catalog.path(name)
+    except NotOfferedError as error:
+        raise UsageError(str(error)) from None
+    try:
+        return comparison_data(str(folder), metric, baseline, scenarios)
+    except (UsageError, ValueError, OSError) as error:
+        text = str(error).replace(str(folder), name).replace(f"{catalog.folder}{os.sep}", "")
+        raise UsageError(text) from None
 
 
 def _scale(scenarios: tuple[str, ...]) -> alt.Scale:
@@ -145,19 +173,23 @@ def SpecChart(spec: dict[str, Any]) -> solara.Element:
 @solara.component
 def ComparePage(session: Any) -> solara.Element:
     """Choose a results folder, scenarios and a metric; see bands and paired differences."""
-    folders = solara.use_memo(results_folders, [])
-    folder = solara.use_reactive(folders[0] if folders else "")
+    catalog = solara.use_memo(results_catalog, [])
+    refreshed = solara.use_reactive(0)
+    folders = solara.use_memo(catalog.names, [refreshed.value])
+    folder = solara.use_reactive(folders[0] if folders else None)
     metric = solara.use_reactive(DEFAULT_METRICS[0])
     baseline = solara.use_reactive("")
     chosen = solara.use_reactive([])
+    choices = [folder.value, metric.value, baseline.value, tuple(chosen.value), refreshed.value]
+    solara.use_effect(touch_seat, choices)  # a choice here is activity: the session is not idle
 
     data, problem = None, None
     if folder.value:
         try:
-            data = comparison_data(
-                folder.value, metric.value, baseline.value or None, tuple(chosen.value)
+            data = offered_comparison(
+                catalog, folder.value, metric.value, baseline.value or None, tuple(chosen.value)
             )
-        except (UsageError, ValueError, OSError) as error:
+        except UsageError as error:
             problem = str(error)
     with solara.Column(gap="12px", style={"padding": "8px", "max-width": "1100px"}) as main:
         solara.Markdown(
@@ -165,15 +197,23 @@ def ComparePage(session: Any) -> solara.Element:
             "means with 95% Monte Carlo bands, and differences from a baseline paired by seed. "
             "Model indices, not forecasts."
         )
-        with solara.Row(gap="12px"):
-            solara.InputText("Results folder", value=folder, continuous_update=False)
-            if folders:
-                solara.Select("Recent results", values=folders, value=folder)
+        with solara.Row(gap="12px", style={"align-items": "center"}):
+            solara.Select("Results folder", values=folders, value=folder)
+            solara.Button(
+                "Refresh",
+                icon_name="mdi-refresh",
+                text=True,
+                on_click=lambda: refreshed.set(refreshed.value + 1),
+                attributes={"aria-label": "Refresh the list of results folders"},
+            )
             solara.Select("Metric", values=list(NUMERIC_METRICS), value=metric)
         if problem:
             solara.Error(problem)
         elif not folder.value:
-            solara.Info("No results folder yet: run `python run.py batch CONFIG` first.")
+            solara.Info(
+                f"No results folder in {catalog.folder.name}/ yet: run `python run.py batch "
+                "CONFIG --out DIR` with the dashboard's --results folder as DIR, then Refresh."
+            )
         if data is not None:
             base = baseline.value or data.scenarios[0]
             with solara.Row(gap="12px"):

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 import re
 import threading
 from collections.abc import Mapping
@@ -31,6 +30,8 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
+from dashboards.catalog import CONFIG_ENV as CONFIG_ENV
+from dashboards.catalog import ConfigCatalog, NotOfferedError, page_lines, start_config
 from experiments.runner import model_tables
 from model.actions import SIDES, Action
 from model.config import (
@@ -47,12 +48,6 @@ from model.config import (
 from model.model import DiplomacyModel
 from model.strategies import ALL_STRATEGY_KEYS, STRATEGIES, strategy_keys
 from model.streams import replicate_seed
-
-CONFIG_ENV = "DIPLOMACY_DASHBOARD_CONFIG"
-"""Environment variable naming the config the dashboard opens (set by `run.py dashboard`)."""
-
-DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "configs" / "baseline.yaml"
-"""The config opened when `CONFIG_ENV` is not set."""
 
 ROLE_LABELS = {"negotiator": "Negotiator (N)", "adversary": "Adversary (A)"}
 """How the two sides are named on the page: by role, never by country."""
@@ -222,7 +217,8 @@ class _Network:
 class DashboardSession:
     """The state of one browser session: a config, a running model and what the user did.
 
-    Build it with `open`. `applied` are the settings of the running model, `pending` those the
+    Build it with `open`. `configs` are the configs the page may open by name (those in the
+    folder of the first one). `applied` are the settings of the running model, `pending` those the
     next `reset()` applies; `drafts` and `errors` hold the text of fields that did not parse
     and their messages; `problems` holds page-level messages (a config or settings that did
     not validate). `events` records both sides' actions step by step, interventions marked.
@@ -234,6 +230,7 @@ class DashboardSession:
     applied: Settings
     pending: Settings
     model: DiplomacyModel
+    configs: ConfigCatalog | None = None
     events: list[Event] = field(default_factory=list)
     drafts: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
@@ -252,45 +249,52 @@ class DashboardSession:
     def open(cls, path: str | Path | None = None) -> DashboardSession:
         """A session on the config at `path` (default: `CONFIG_ENV`, else the baseline).
 
+        `path` is the server's choice, never the browser's; the configs beside it are the ones
+        the page offers.
+
         Raises:
             ConfigError: if the config does not validate.
         """
-        if path is None:
-            path = os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG
-        path = Path(path)
+        path = Path(path) if path is not None else start_config()
         config = load_config(path)
-        return cls.from_config(config, path)
+        return cls.from_config(config, path, ConfigCatalog.beside(path))
 
     @classmethod
-    def from_config(cls, config: ExperimentConfig, path: Path | None = None) -> DashboardSession:
+    def from_config(
+        cls,
+        config: ExperimentConfig,
+        path: Path | None = None,
+        configs: ConfigCatalog | None = None,
+    ) -> DashboardSession:
         """A session on a validated config, running its first scenario with the config's seed."""
         settings = Settings.of_scenario(config, config.scenarios[0], config.seed)
         model = _build_model(config, settings)
-        session = cls(config, path, settings, settings, model)
+        session = cls(config, path, settings, settings, model, configs)
         session._record_start()
         return session
 
     def available_configs(self) -> list[str]:
-        """File names of the YAML configs beside the open one (the page's config choices)."""
-        if self.config_path is None:
-            return []
-        folder = self.config_path.parent
-        names = {p.name for p in folder.glob("*.yaml")} | {self.config_path.name}
-        return sorted(names)
+        """File names of the configs the page offers (those in the first config's folder)."""
+        return self.configs.names() if self.configs is not None else []
 
-    def open_config(self, path: str | Path) -> bool:
-        """Open another config; on success run its first scenario, else keep everything.
+    def open_config(self, name: str) -> bool:
+        """Open the offered config `name`; on success run its first scenario, else keep everything.
 
-        Returns whether it opened. Problems go to `problems`, one line each.
+        `name` comes from the browser: it is looked up among `available_configs()` and never
+        used as a path. Returns whether it opened. Problems go to `problems`, one line each,
+        naming the file and key path but never repeating the name refused or the file's content.
         """
-        path = Path(path)
-        if not path.is_absolute() and self.config_path is not None:
-            candidate = self.config_path.parent / path
-            path = candidate if candidate.exists() else path
+        try:
+            if self.configs is None:
+                raise NotOfferedError("config: this session offers no other config")
+            path = self.configs.path(name)
+        except NotOfferedError as error:
+            self.problems = [f"config not opened: {error}"]
+            return False
         try:
             config = load_config(path)
         except ConfigError as error:
-            self.problems = [f"config not opened: {line}" for line in error.lines]
+            self.problems = [f"config not opened: {line}" for line in page_lines(error, path.name)]
             return False
         with self._lock:
             settings = Settings.of_scenario(config, config.scenarios[0], config.seed)

@@ -17,9 +17,10 @@ stops at once, keeping every chunk already written; a lost worker or a write err
 disk) stops the batch the same way. Running the same command again runs only the missing
 runs, including those that failed.
 
-Test hook: the environment variable ``DIPLOMACY_FAIL_RUNS`` names runs to sabotage, as
-comma-separated ``scenario/design_point/replicate`` items: such a run raises an error instead
-of running; with the suffix ``:kill`` its worker process kills itself (a lost worker).
+One batch at a time writes a results folder: the batch holds its lock (`experiments.lock`)
+from before it reads the folder until its last write. Every part is checked before it counts
+as done (`experiments.verify`): a damaged chunk is set aside in ``damaged/`` and rerun, and a
+foreign or duplicated part stops the batch before it runs anything.
 """
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ import sys
 import threading
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -54,22 +56,26 @@ import pyarrow as pa
 from experiments.design import Design, design_points
 from experiments.errors import UsageError
 from experiments.io import ensure_writable_dir
+from experiments.lock import LOCK_FILE, folder_lock
 from experiments.runner import simulate
 from experiments.store import (
+    BLOCS,
     KEY_COLUMNS,
+    MANIFEST_FORMAT,
     TIMESERIES,
     ChunkOutput,
     ResultsError,
     ResultsStore,
+    ResultsWarning,
     canonical_json,
     committed_parts,
     encode_parquet,
 )
+from experiments.verify import AGENTS, DAMAGED, part_metadata, set_aside
 from model.config import ExperimentConfig, ModelSpec
 from model.streams import replicate_seed
 from model.version import MODEL_VERSION
 
-FAIL_RUNS_ENV = "DIPLOMACY_FAIL_RUNS"
 CONNECT_TIMEOUT = 5.0
 """Seconds to wait for a Dask scheduler before giving up."""
 TARGET_CHUNK_SECONDS = 1.5
@@ -181,14 +187,13 @@ def spec_for(config: ExperimentConfig, design: Design) -> Callable[[str, int], M
 
 @dataclass(frozen=True)
 class RunTask:
-    """One run: its plan index, keys and seed, and an injected fault for tests (or None)."""
+    """One run: its plan index, keys and seed."""
 
     index: int
     scenario: str
     design_point: int
     replicate: int
     seed: int
-    fault: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,6 +208,7 @@ class ChunkTask:
         parameters: the swept parameters (column names) and their value types.
         steps: steps per run.
         agents_every: observer snapshots every k steps (0: none).
+        config_hash: the config's hash, written into every part's metadata.
     """
 
     chunk: int
@@ -212,6 +218,7 @@ class ChunkTask:
     parameters: dict[str, str]
     steps: int
     agents_every: int = 0
+    config_hash: str = ""
 
 
 ARROW_KINDS = {"bool": pa.bool_(), "int": pa.int64(), "float": pa.float64()}
@@ -221,16 +228,13 @@ def run_chunk(task: ChunkTask) -> ChunkOutput:
     """Run every run of a chunk; return their tables as Parquet bytes and their failures.
 
     A run that raises is recorded as a failure (keys, seed, error, traceback) and the chunk
-    goes on with the next run.
+    goes on with the next run. Each table carries the config hash, its dataset and the keys of
+    its runs in its Parquet metadata.
     """
     finished: list[tuple[RunTask, Any]] = []
     failures: list[dict[str, Any]] = []
     for run in task.runs:
         try:
-            if run.fault == "kill":
-                os.kill(os.getpid(), signal.SIGKILL)
-            if run.fault is not None:
-                raise RuntimeError(f"injected failure ({FAIL_RUNS_ENV})")
             spec = task.specs[(run.scenario, run.design_point)]
             result = simulate(spec, run.seed, task.steps, agents_every=task.agents_every)
         except Exception as error:
@@ -254,15 +258,22 @@ def run_chunk(task: ChunkTask) -> ChunkOutput:
     )
     if finished:
         runs = [run for run, _ in finished]
-        output.timeseries = encode_parquet(
-            _keyed_table(task, runs, [r.timeseries for _, r in finished])
-        )
-        output.blocs = encode_parquet(_keyed_table(task, runs, [r.blocs for _, r in finished]))
+        output.timeseries = _encoded(task, runs, [r.timeseries for _, r in finished], TIMESERIES)
+        output.blocs = _encoded(task, runs, [r.blocs for _, r in finished], BLOCS)
         if task.agents_every > 0:
-            output.agents = encode_parquet(
-                _keyed_table(task, runs, [r.agents for _, r in finished])
-            )
+            output.agents = _encoded(task, runs, [r.agents for _, r in finished], AGENTS)
     return output
+
+
+def _encoded(
+    task: ChunkTask, runs: list[RunTask], frames: list[pd.DataFrame], dataset: str
+) -> bytes:
+    """The Parquet bytes of one dataset's part, with its metadata."""
+    keys = [(r.scenario, r.design_point, r.replicate) for r in runs]
+    table = _keyed_table(task, runs, frames)
+    return encode_parquet(
+        table.replace_schema_metadata(part_metadata(task.config_hash, dataset, keys))
+    )
 
 
 def _keyed_table(task: ChunkTask, runs: list[RunTask], frames: list[pd.DataFrame]) -> pa.Table:
@@ -289,30 +300,6 @@ def _keyed_table(task: ChunkTask, runs: list[RunTask], frames: list[pd.DataFrame
     return pa.table(columns)
 
 
-def injected_faults(text: str | None = None) -> dict[tuple[str, int, int], str]:
-    """The runs that the test hook ``DIPLOMACY_FAIL_RUNS`` sabotages: {key: 'raise' | 'kill'}.
-
-    Raises:
-        UsageError: when an item is not ``scenario/design_point/replicate[:kill]``.
-    """
-    text = os.environ.get(FAIL_RUNS_ENV, "") if text is None else text
-    faults: dict[tuple[str, int, int], str] = {}
-    for item in filter(None, (part.strip() for part in text.split(","))):
-        key, _, mode = item.partition(":")
-        parts = key.split("/")
-        try:
-            scenario, point, replicate = parts[0], int(parts[1]), int(parts[2])
-            if len(parts) != 3 or mode not in ("", "kill"):
-                raise ValueError
-        except (ValueError, IndexError):
-            raise UsageError(
-                f"{FAIL_RUNS_ENV}: expected items scenario/design_point/replicate[:kill], "
-                f"found {item!r}"
-            ) from None
-        faults[(scenario, point, replicate)] = mode or "raise"
-    return faults
-
-
 def chunk_size(
     config: ExperimentConfig, design: Design, missing: int, workers: int, agents: bool
 ) -> int:
@@ -335,26 +322,16 @@ def make_chunks(
     plan: RunPlan,
     missing: np.ndarray,
     size: int,
-    faults: Mapping[tuple[str, int, int], str] | None = None,
 ) -> Iterator[ChunkTask]:
     """The chunk tasks for the `missing` plan indices, `size` runs each, made lazily."""
-    faults = faults or {}
+    digest = config_hash(config)
     resolve = spec_for(config, plan.design)
     parameters = {p: plan.design.kinds[p] for p in plan.design.parameters}
     for number, start in enumerate(range(0, len(missing), size)):
         runs = []
         for index in missing[start : start + size]:
             scenario, point, replicate = plan.key(int(index))
-            runs.append(
-                RunTask(
-                    int(index),
-                    scenario,
-                    point,
-                    replicate,
-                    plan.seed(replicate),
-                    faults.get((scenario, point, replicate)),
-                )
-            )
+            runs.append(RunTask(int(index), scenario, point, replicate, plan.seed(replicate)))
         groups = {(r.scenario, r.design_point) for r in runs}
         yield ChunkTask(
             chunk=number,
@@ -364,6 +341,7 @@ def make_chunks(
             parameters=parameters,
             steps=config.steps,
             agents_every=config.outputs.agents_every,
+            config_hash=digest,
         )
 
 
@@ -439,6 +417,7 @@ class LocalPool:
     def __init__(self, workers: int) -> None:
         self.slots = workers
         self.label = f"{workers} local worker process{'es' * (workers != 1)}"
+        self.closed = False
         self.executor = cf.ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
@@ -458,9 +437,12 @@ class LocalPool:
             future.cancel()
 
     def close(self, now: bool = False) -> None:  # noqa: D102
+        if self.closed:  # closing twice (after an error) is a no-op
+            return
+        self.closed = True
         if now:
             # Running chunks are not finished runs: stop their processes rather than wait.
-            for process in list(getattr(self.executor, "_processes", {}).values()):
+            for process in list((getattr(self.executor, "_processes", None) or {}).values()):
                 with contextlib.suppress(Exception):
                     process.terminate()
         self.executor.shutdown(wait=True, cancel_futures=True)
@@ -594,7 +576,7 @@ def build_manifest(
     """The manifest of a batch at its start (runs and times are updated as it goes)."""
     design = plan.design
     return {
-        "format": 1,
+        "format": MANIFEST_FORMAT,
         "name": config.name,
         "description": config.description,
         "config_path": source,
@@ -630,6 +612,7 @@ def build_manifest(
         "runs_done": 0,
         "runs_failed": 0,
         "sessions": list((previous or {}).get("sessions", [])),
+        "parts": {},
     }
 
 
@@ -663,7 +646,6 @@ class BatchOutcome:
     status: str = "complete"
     executor: str = ""
     message: str = ""
-    duplicates: int = field(default=0)
 
     def summary(self) -> str:
         """The final line: runs succeeded and failed, and where the results are."""
@@ -680,6 +662,10 @@ def _on_terminate(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
+def _warn(message: str) -> None:
+    warnings.warn(message, ResultsWarning, stacklevel=4)
+
+
 def run_batch(
     config: ExperimentConfig,
     out: Path = Path("results"),
@@ -690,6 +676,7 @@ def run_batch(
     confirm: Callable[[str], bool] | None = None,
     progress: bool | None = None,
     source: str | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> BatchOutcome:
     """Run every missing run of `config` into ``out/<name>/`` and return how it ended.
 
@@ -702,10 +689,13 @@ def run_batch(
         confirm: asked before deleting earlier results; returns whether to go ahead.
         progress: show a progress bar (default: when stderr is a terminal).
         source: the config's path, for the manifest.
+        warn: called with each warning (a damaged chunk set aside and rerun, an unreadable
+            line of failures.jsonl); default: `warnings.warn` with a `ResultsWarning`.
 
     Raises:
-        UsageError: bad arguments, an unreachable scheduler, or a results folder of another
-            config (without `fresh`).
+        UsageError: bad arguments, an unreachable scheduler, a results folder of another
+            config (without `fresh`), a folder that another batch is writing
+            (`experiments.lock.FolderLockedError`), or a foreign or duplicated part in it.
         OutputError: an output folder that cannot be written.
         ConfigError: a design point that does not resolve.
         NotConfirmedError: `fresh` was not confirmed; nothing was deleted.
@@ -718,7 +708,6 @@ def run_batch(
             "--workers: applies to local processes; with --scheduler the cluster's workers run "
             "the batch"
         )
-    faults = injected_faults()
     design = design_points(config)
     check_design(config, design)
     plan = plan_runs(config, design)
@@ -727,9 +716,24 @@ def run_batch(
     created = created[: next(i for i, p in enumerate(created) if p.exists())]
     ensure_writable_dir(root, "--out")
     try:
-        return _run_in(
-            root, config, plan, workers, scheduler, fresh, confirm, progress, source, faults
-        )
+        with folder_lock(root, "batch"):
+            try:
+                return _run_in(
+                    root,
+                    config,
+                    plan,
+                    workers,
+                    scheduler,
+                    fresh,
+                    confirm,
+                    progress,
+                    source,
+                    warn or _warn,
+                )
+            except (UsageError, NotConfirmedError):
+                if created:  # still held: no other process has taken this new folder's lock
+                    (root / LOCK_FILE).unlink(missing_ok=True)
+                raise
     except (UsageError, NotConfirmedError):
         for folder in created:  # refused before writing anything: leave no empty folder behind
             with contextlib.suppress(OSError):
@@ -747,55 +751,26 @@ def _run_in(
     confirm: Callable[[str], bool] | None,
     progress: bool | None,
     source: str | None,
-    faults: Mapping[tuple[str, int, int], str],
+    warn: Callable[[str], None],
 ) -> BatchOutcome:
-    """`run_batch` once the results folder exists."""
+    """`run_batch` once the results folder exists and this process holds its lock."""
     design = plan.design
     store = ResultsStore(root)
     agents = config.outputs.agents_every > 0
-
-    previous: dict[str, Any] | None = None
-    if store.holds_batch():
-        if fresh:
-            parts = len(committed_parts(root, TIMESERIES))
-            question = (
-                f"{root} holds batch results ({parts} finished chunk{'s' * (parts != 1)}); "
-                "delete them and start over?"
-            )
-            if confirm is None or not confirm(question):
-                raise NotConfirmedError(f"not confirmed; nothing in {root} was deleted")
-        else:
-            previous = store.read_manifest()
-            if previous is None:
-                raise ResultsError(
-                    f"{root}: holds batch files but no manifest.json, so its config is unknown; "
-                    "use another --out, or --fresh to delete them and start over"
-                )
-            if previous.get("config_hash") != config_hash(config):
-                raise ResultsError(
-                    f"{root}: holds results of a different config ({previous.get('config_path')}"
-                    f", {str(previous.get('config_hash'))[:19]}...); use another --out, or "
-                    "--fresh to delete them and start over"
-                )
-            if previous.get("model_version") != MODEL_VERSION:
-                raise ResultsError(
-                    f"{root}: holds results of model version {previous.get('model_version')}, "
-                    f"this is {MODEL_VERSION}; use another --out, or --fresh to delete them and "
-                    "start over"
-                )
+    previous = _earlier_batch(store, config, fresh, confirm)
 
     done = np.zeros(len(plan), dtype=bool)
-    duplicates = 0
+    listing: dict[str, Any] = {}
     if not fresh:
-        store.remove_unfinished()
-        done, duplicates = store.done_runs(plan.index_of, len(plan))
+        done, listing = _verified_runs(store, plan, config_hash(config), agents, warn)
     missing = np.flatnonzero(~done)
     outcome = BatchOutcome(root, len(plan), int(done.sum()), int(done.sum()))
-    outcome.duplicates = duplicates
 
     if not fresh and not len(missing):  # nothing to run: settle the records and stop
         if previous is not None and previous.get("status") != "complete":
-            _finish_manifest(store, dict(previous), outcome, "complete", _done_check(plan, done))
+            manifest = dict(previous, parts=listing)
+            is_done = _done_check(plan, done)
+            _finish_manifest(store, manifest, outcome, "complete", is_done, warn, fold=False)
         return outcome
 
     cores = 1 if scheduler else (workers or available_cores())
@@ -810,23 +785,31 @@ def _run_in(
     previous_handler = None
     if threading.current_thread() is threading.main_thread():
         previous_handler = signal.signal(signal.SIGTERM, _on_terminate)
+    manifest: dict[str, Any] | None = None
     try:
         if fresh:
             store.clear()
         store.create(agents)
         manifest = build_manifest(config, plan, previous, source)
+        manifest["parts"] = listing
         manifest["sessions"].append(
             {"started": _now(), "finished": None, "executor": pool.label, "runs": 0, "status": None}
         )
         manifest["runs_done"] = outcome.done
-        store.write_manifest(manifest)
-        chunks = make_chunks(config, plan, missing, size, faults)
+        store.commit_manifest(manifest, fold=False)
+        store.write_config(config.to_dict())
+        chunks = make_chunks(config, plan, missing, size)
         status, message, now = _execute(pool, chunks, store, session, done, outcome, progress)
         pool.close(now=now)
         outcome.status, outcome.message = status, message
-        _finish_manifest(store, manifest, outcome, status, _done_check(plan, done))
-    except BaseException:
-        pool.close(now=True)
+        _finish_manifest(store, manifest, outcome, status, _done_check(plan, done), warn)
+    except BaseException as error:
+        with contextlib.suppress(Exception):  # the first error is the one to report
+            pool.close(now=True)
+        if manifest is not None:
+            ended = "interrupted" if isinstance(error, KeyboardInterrupt) else "stopped"
+            with contextlib.suppress(Exception):
+                _finish_manifest(store, manifest, outcome, ended, None, warn)
         raise
     finally:
         if previous_handler is not None:
@@ -834,6 +817,88 @@ def _run_in(
     if outcome.status == "stopped":
         raise BatchError(outcome.message)
     return outcome
+
+
+def _earlier_batch(
+    store: ResultsStore,
+    config: ExperimentConfig,
+    fresh: bool,
+    confirm: Callable[[str], bool] | None,
+) -> dict[str, Any] | None:
+    """The manifest of the batch already in the folder (None if none, or with `fresh`).
+
+    Raises:
+        NotConfirmedError: `fresh` was not confirmed.
+        ResultsError: the folder holds another config's or model version's results, or batch
+            files without a usable manifest.
+    """
+    root = store.root
+    if not store.holds_batch():
+        return None
+    if fresh:
+        parts = len(committed_parts(root, TIMESERIES))
+        question = (
+            f"{root} holds batch results ({parts} finished chunk{'s' * (parts != 1)}); "
+            "delete them and start over?"
+        )
+        if confirm is None or not confirm(question):
+            raise NotConfirmedError(f"not confirmed; nothing in {root} was deleted")
+        return None
+    instead = "use another --out, or --fresh to delete them and start over"
+    previous = store.read_manifest()
+    if previous is None:
+        raise ResultsError(
+            f"{root}: holds batch files but no manifest.json; rebuild it with "
+            f"`python run.py repair {root}`, or {instead}"
+        )
+    if previous.get("config_hash") != config_hash(config):
+        raise ResultsError(
+            f"{root}: holds results of a different config ({previous.get('config_path')}"
+            f", {str(previous.get('config_hash'))[:19]}...); {instead}"
+        )
+    if previous.get("model_version") != MODEL_VERSION:
+        raise ResultsError(
+            f"{root}: holds results of model version {previous.get('model_version')}, "
+            f"this is {MODEL_VERSION}; {instead}"
+        )
+    if previous.get("format", 1) < MANIFEST_FORMAT:
+        raise ResultsError(
+            f"{store.manifest_path}: written before parts carried checksums; check its parts "
+            f"and record them with `python run.py repair {root}`, or {instead}"
+        )
+    return previous
+
+
+def _verified_runs(
+    store: ResultsStore,
+    plan: RunPlan,
+    digest: str,
+    agents: bool,
+    warn: Callable[[str], None],
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """The runs of the folder's verified chunks, and their listing.
+
+    Once the folder is accepted, what interrupted chunks left is removed and damaged chunks
+    are set aside.
+
+    Raises:
+        ResultsError: naming a foreign or duplicated part (nothing is changed).
+    """
+    check = store.check(digest, agents)
+    refusal = check.refusal(rerun=True)
+    if refusal is not None:
+        raise ResultsError(refusal)
+    store.remove_unfinished()
+    for name, problems in sorted(check.damaged.items()):
+        runs = check.listing[name]["runs"]
+        set_aside(store.root, name)
+        warn(f"{problems[0]}; set aside in {store.root / DAMAGED}, its {runs} runs run again")
+    done = np.zeros(len(plan), dtype=bool)
+    for name in check.chunks:
+        scenarios, points, replicates = zip(*check.runs[name], strict=True)
+        index = plan.index_of(scenarios, points, replicates)
+        done[index[index >= 0]] = True
+    return done, {name: check.listing[name] for name in check.chunks}
 
 
 def _done_check(plan: RunPlan, done: np.ndarray) -> Callable[[Mapping[str, Any]], bool]:
@@ -854,11 +919,16 @@ def _finish_manifest(
     outcome: BatchOutcome,
     status: str,
     is_done: Callable[[Mapping[str, Any]], bool] | None,
+    warn: Callable[[str], None],
+    fold: bool = True,
 ) -> None:
-    """Settle failures.jsonl and write the manifest's end state (best effort on a full disk)."""
+    """Settle failures.jsonl and write the manifest's end state (best effort on a full disk).
+
+    With `fold`, the chunks of this session's journal join the manifest's parts.
+    """
     try:
         if is_done is not None:
-            outcome.failed = store.settle_failures(is_done)
+            outcome.failed = store.settle_failures(is_done, warn)
     except OSError as error:
         outcome.message = outcome.message or f"cannot update failures.jsonl ({error})"
     if status == "complete" and (outcome.failed or outcome.done < outcome.planned):
@@ -874,7 +944,7 @@ def _finish_manifest(
             {"finished": manifest["finished"], "runs": outcome.succeeded, "status": outcome.status}
         )
     with contextlib.suppress(OSError):
-        store.write_manifest(manifest)
+        store.commit_manifest(manifest, fold=fold)
 
 
 def _execute(

@@ -58,6 +58,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             fresh=args.fresh,
             confirm=confirmer(args.yes),
             source=args.config,
+            warn=lambda message: print(f"warning: {message}", file=sys.stderr),
         )
     except NotConfirmedError as error:
         print(str(error), file=sys.stderr)
@@ -65,11 +66,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
     except BatchError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
-    if outcome.duplicates:
-        print(
-            f"warning: {outcome.duplicates} runs were found twice in {outcome.root}",
-            file=sys.stderr,
-        )
     if outcome.status == "interrupted":
         print(
             f"interrupted: {outcome.done} of {outcome.planned} runs are done and kept in "
@@ -92,7 +88,11 @@ def register(commands: argparse._SubParsersAction) -> None:
             "failures.jsonl). Each finished chunk of runs is on disk before more work is "
             "awaited: after any interruption the same command runs only the missing runs. A "
             "run that fails is recorded in failures.jsonl and the others go on; the exit "
-            "status is then 1.",
+            "status is then 1. One batch at a time writes a folder: another one on it exits 2 "
+            "naming the first. Every part is checked against the sha256 the manifest holds: "
+            "a damaged chunk is set aside in damaged/ and rerun; a part copied in or made by "
+            "another config stops the batch (exit 2). A lost manifest.json is rebuilt by "
+            "`run.py repair`.",
             width=79,
         ),
         epilog="example: python run.py batch configs/walkout.yaml --workers 2\n"

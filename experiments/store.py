@@ -4,7 +4,9 @@ Layout (INTERFACE.md, ``results/<name>/``)::
 
     manifest.json      what was run: the config as given and resolved, its hash, the model
                        version, base seed and seed plan, design points, package versions, git
-                       commit, host, start and end times, runs planned, done and failed
+                       commit, host, start and end times, runs planned, done and failed, and
+                       the sha256 of every committed part
+    config.yaml        the config as given, from which `run.py repair` rebuilds a lost manifest
     timeseries/        Parquet dataset, one row per run and step: scenario, design_point,
                        replicate, seed, the swept parameters (dotted paths as column names),
                        the MODEL_SPEC output columns, model_version
@@ -13,19 +15,25 @@ Layout (INTERFACE.md, ``results/<name>/``)::
     agents/            only when outputs.agents_every > 0: one row per run, snapshot step and
                        observer (observer, bloc, elite, legitimacy of each side, blame)
     failures.jsonl     one JSON line per failed run: its keys, seed, error and traceback
+    parts.jsonl        while a batch runs: the chunks committed since the manifest was written
+    damaged/           parts that failed their check, set aside when the batch reran them
+    .batch.lock        held by the batch writing the folder (`experiments.lock`)
 
-Each finished chunk of runs is one file ``part-<session>-<n>.parquet`` in each dataset. Every
-file is written to a temporary name (starting with a dot) and renamed into place, and the
-timeseries part is renamed last: it is the commit. A run is done when a committed timeseries
-part holds it; blocs and agents parts without their timeseries part are leftovers of an
-interrupted chunk and are never read. A failed run has no rows, only a line in
-``failures.jsonl``; running the batch again retries it.
+Each finished chunk of runs is one file ``part-<session>-<n>.parquet`` in each dataset,
+carrying its config hash and runs in its Parquet metadata (`experiments.verify`). Every file is
+written to a temporary name (starting with a dot) and renamed into place; the chunk is added to
+the journal ``parts.jsonl`` with the sha256 of each part, and its timeseries part is renamed
+last: it is the commit. A run is done when a committed, verified timeseries part holds it;
+blocs and agents parts without their timeseries part are leftovers of an interrupted chunk and
+are never read. A failed run has no rows, only a line in ``failures.jsonl``; running the batch
+again retries it.
 
 Reading (the comparison and the report use only this)::
 
     from experiments.store import open_results
 
-    results = open_results("results/walkout")      # ResultsError if it is not a results folder
+    results = open_results("results/walkout")      # ResultsError if it is not a results
+                                                   # folder or a part does not check out
     results.manifest                               # the manifest as a dict (keys below)
     results.scenarios, results.parameters          # scenario names, swept dotted paths
     results.method, results.seed_plan              # sweep method or None; {replicate: seed}
@@ -49,9 +57,15 @@ SALib problem of an lhs or sobol design: num_vars, names, bounds), calc_second_o
 design_points (one {path: value} per design point), outputs, key_columns, versions (package
 versions), python, git_commit (None outside git), host, started, finished, status (running,
 complete, incomplete, interrupted, stopped), runs_planned, runs_done, runs_failed, sessions
-(one entry per invocation: started, finished, executor, runs, status). A manifest is rewritten
-at the start and the end of every session; after a crash it may say ``running``: the files
-are the truth, which `Results.runs_done` reads.
+(one entry per invocation: started, finished, executor, runs, status), parts (each committed
+chunk's run count and the sha256 of its parts), and repaired (when `run.py repair` rebuilt it).
+A manifest is rewritten at the start and the end of every session; after a crash it may say
+``running``: the verified files are the truth, which `Results.runs_done` reads.
+
+Opening a folder verifies it (`experiments.verify.check_folder`): every listed part's sha256 is
+compared with the manifest's, and a part that is damaged, missing, not listed, made by another
+config, or holding runs that another part holds raises `ResultsError` naming the file. Parts
+are never merged twice.
 
 Tables come back sorted by scenario (config order), design point, replicate and then in each
 run's own order (step, then bloc or observer), whichever way and in whatever chunks the batch
@@ -62,35 +76,57 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import shutil
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
+import yaml
 
+from experiments import failures as failure_log
 from experiments.errors import UsageError
 from experiments.io import write_atomic, write_text
+from experiments.verify import (
+    AGENTS,
+    BLOCS,
+    DAMAGED,
+    DATASETS,
+    JOURNAL,
+    MANIFEST,
+    PART_PREFIX,
+    PART_SUFFIX,
+    TIMESERIES,
+    FolderCheck,
+    append_journal,
+    check_folder,
+    is_part,
+    listing_entry,
+    read_journal,
+    sha256_bytes,
+)
 
-MANIFEST = "manifest.json"
-FAILURES = "failures.jsonl"
-TIMESERIES, BLOCS, AGENTS = "timeseries", "blocs", "agents"
-DATASETS = (TIMESERIES, BLOCS, AGENTS)
-KEY_COLUMNS = ("scenario", "design_point", "replicate")
+FAILURES = failure_log.FAILURES
+CONFIG_COPY = "config.yaml"
+KEY_COLUMNS = failure_log.KEY_COLUMNS
 """The columns that identify a run."""
 RUN_COLUMNS = (*KEY_COLUMNS, "seed")
 """The columns that every row of every dataset starts with."""
-PART_PREFIX, PART_SUFFIX = "part-", ".parquet"
+MANIFEST_FORMAT = 2
+"""Format 2: the manifest lists every part's sha256 (format 1 had no checksums)."""
 
 
 class ResultsError(UsageError):
     """A folder that is not (or not usable as) a batch results folder: bad input, exit 2."""
+
+
+class ResultsWarning(UserWarning):
+    """Something in a results folder was skipped while reading it (e.g. a bad failure line)."""
 
 
 @dataclass
@@ -117,9 +153,9 @@ class ChunkOutput:
 
 
 def encode_parquet(table: pa.Table) -> bytes:
-    """A table as the bytes of a Parquet file."""
+    """A table as the bytes of a Parquet file, with a CRC checksum in every page header."""
     sink = pa.BufferOutputStream()
-    pq.write_table(table, sink)
+    pq.write_table(table, sink, write_page_checksum=True)
     return sink.getvalue().to_pybytes()
 
 
@@ -166,6 +202,7 @@ class ResultsStore:
         return (
             self.manifest_path.exists()
             or self.failures_path.exists()
+            or (self.root / JOURNAL).exists()
             or any(
                 any((self.root / name).iterdir())
                 for name in DATASETS
@@ -185,12 +222,37 @@ class ResultsStore:
         """Write the manifest atomically."""
         write_text(json.dumps(manifest, indent=2, default=str) + "\n", self.manifest_path)
 
+    def commit_manifest(self, manifest: dict[str, Any], fold: bool = True) -> None:
+        """Write the manifest, then drop the journal.
+
+        Args:
+            manifest: the manifest; its ``parts`` list the verified chunks.
+            fold: add the journal's chunks (committed since the manifest was written) first.
+        """
+        if fold:  # the journal's chunks whose timeseries part landed
+            landed = {
+                name: entry
+                for name, entry in read_journal(self.root).items()
+                if (self.root / TIMESERIES / name).exists()
+            }
+            manifest["parts"] = {**manifest.get("parts", {}), **landed}
+        self.write_manifest(manifest)
+        (self.root / JOURNAL).unlink(missing_ok=True)
+
+    def write_config(self, config: Mapping[str, Any]) -> None:
+        """Keep the config as given beside the manifest (``config.yaml``), for `run.py repair`."""
+        text = (
+            "# The config of this batch, as given; `python run.py repair` rebuilds a lost\n"
+            "# manifest.json from it.\n" + yaml.safe_dump(dict(config), sort_keys=False)
+        )
+        write_text(text, self.root / CONFIG_COPY)
+
     def clear(self) -> None:
         """Delete everything a batch wrote (for ``--fresh``); other files are left alone."""
-        for name in DATASETS:
+        for name in (*DATASETS, DAMAGED):
             shutil.rmtree(self.root / name, ignore_errors=True)
-        self.failures_path.unlink(missing_ok=True)
-        self.manifest_path.unlink(missing_ok=True)
+        for name in (FAILURES, failure_log.UNREADABLE, JOURNAL, CONFIG_COPY, MANIFEST):
+            (self.root / name).unlink(missing_ok=True)
 
     def create(self, agents: bool) -> None:
         """Create the dataset folders (agents/ only with snapshots)."""
@@ -210,113 +272,64 @@ class ResultsStore:
                 continue
             for path in folder.iterdir():
                 unfinished = path.name.startswith(".") and path.name.endswith(".tmp")
-                orphan = name != TIMESERIES and _is_part(path.name) and path.name not in committed
+                orphan = name != TIMESERIES and is_part(path.name) and path.name not in committed
                 if unfinished or orphan:
                     path.unlink(missing_ok=True)
 
-    def done_runs(self, index_of: Any, planned: int) -> tuple[np.ndarray, int]:
-        """Which planned runs are done: (a boolean mask over plan indices, duplicate count).
+    def check(self, config_hash: str, agents: bool) -> FolderCheck:
+        """Check every part against the listing (`experiments.verify.check_folder`).
 
-        `index_of(scenarios, design_points, replicates)` maps key arrays to plan indices (-1
-        for a key outside the plan).
+        Every chunk needs its timeseries and blocs parts, and agents parts with snapshots.
         """
-        done = np.zeros(planned, dtype=bool)
-        duplicates = 0
-        for path in committed_parts(self.root, TIMESERIES):
-            try:
-                table = pq.read_table(path, columns=list(KEY_COLUMNS))
-            except (OSError, pa.ArrowException) as error:
-                raise ResultsError(
-                    f"{path}: cannot read this finished part ({error}); move it away to rerun "
-                    "its runs"
-                ) from None
-            frame = table.to_pandas()
-            first = frame.drop_duplicates(list(KEY_COLUMNS))
-            index = index_of(
-                first["scenario"].to_numpy(dtype=object),
-                first["design_point"].to_numpy(),
-                first["replicate"].to_numpy(),
-            )
-            index = index[index >= 0]
-            duplicates += int(done[index].sum())
-            done[index] = True
-        return done, duplicates
+        required = (TIMESERIES, BLOCS, AGENTS) if agents else (TIMESERIES, BLOCS)
+        return check_folder(self.root, config_hash, required)
 
     def write_chunk(self, output: ChunkOutput, session: str) -> None:
-        """Write a finished chunk: blocs and agents parts first, the timeseries part last.
+        """Write a finished chunk: blocs and agents parts, its journal line, timeseries last.
 
         Each file is written to a temporary name and renamed, so that a chunk is either
-        complete on disk or absent.
+        complete on disk (and listed with its checksums) or absent.
         """
         if output.timeseries is None:
             return
         name = f"{PART_PREFIX}{session}-{output.chunk:06d}{PART_SUFFIX}"
-        for dataset, data in ((BLOCS, output.blocs), (AGENTS, output.agents)):
-            if data is not None:
-                _write_bytes(data, self.root / dataset / name)
+        data = {TIMESERIES: output.timeseries, BLOCS: output.blocs, AGENTS: output.agents}
+        for dataset in (BLOCS, AGENTS):
+            if data[dataset] is not None:
+                _write_bytes(data[dataset], self.root / dataset / name)
+        checksums = {d: sha256_bytes(b) for d, b in data.items() if b is not None}
+        append_journal(self.root, name, listing_entry(len(output.done), checksums))
         _write_bytes(output.timeseries, self.root / TIMESERIES / name)
 
     def append_failures(self, failures: Sequence[Mapping[str, Any]]) -> None:
         """Append failure records to failures.jsonl, one line each, flushed to disk."""
-        if not failures:
-            return
-        text = "".join(json.dumps(f, default=str) + "\n" for f in failures)
-        with open(self.failures_path, "a", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
+        failure_log.append_failures(self.root, failures)
 
-    def settle_failures(self, is_done: Any) -> int:
-        """Rewrite failures.jsonl atomically with the latest record of each run not done.
+    def settle_failures(
+        self, is_done: Callable[[Mapping[str, Any]], bool], warn: Callable[[str], None]
+    ) -> int:
+        """Rewrite failures.jsonl with the latest record of each run not done; their count.
 
-        `is_done(record)` says whether the record's run has since finished. Returns the number
-        of failed runs left. The file is removed when none is left.
+        `is_done(record)` says whether the record's run has since finished. Unreadable lines
+        are reported through `warn` and kept in failures.unreadable.
         """
-        latest: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for record in read_failure_records(self.root):
-            if not is_done(record):
-                latest[tuple(record.get(k) for k in KEY_COLUMNS)] = record
-        if latest:
-            text = "".join(json.dumps(r, default=str) + "\n" for r in latest.values())
-            write_text(text, self.failures_path)
-        else:
-            self.failures_path.unlink(missing_ok=True)
-        return len(latest)
+        return failure_log.settle_failures(self.root, is_done, warn)
 
 
 def _write_bytes(data: bytes, path: Path) -> None:
     write_atomic(path, lambda temp: temp.write_bytes(data))
 
 
-def _is_part(name: str) -> bool:
-    return name.startswith(PART_PREFIX) and name.endswith(PART_SUFFIX)
-
-
 def committed_parts(root: Path, dataset: str) -> list[Path]:
-    """The finished parts of `dataset`: those whose timeseries part exists, sorted by name."""
+    """The parts of `dataset` whose timeseries part exists, sorted by name (unverified)."""
     folder = Path(root) / dataset
     if not folder.is_dir():
         return []
-    parts = sorted(p for p in folder.iterdir() if _is_part(p.name) and p.is_file())
+    parts = sorted(p for p in folder.iterdir() if is_part(p.name) and p.is_file())
     if dataset == TIMESERIES:
         return parts
     committed = {p.name for p in committed_parts(root, TIMESERIES)}
     return [p for p in parts if p.name in committed]
-
-
-def read_failure_records(root: Path) -> Iterator[dict[str, Any]]:
-    """The records of failures.jsonl in file order; a line cut short by a crash is skipped."""
-    path = Path(root) / FAILURES
-    if not path.exists():
-        return
-    with open(path, encoding="utf-8") as stream:
-        for line in stream:
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(record, dict):
-                yield record
 
 
 def _read_manifest(root: Path) -> dict[str, Any]:
@@ -324,9 +337,15 @@ def _read_manifest(root: Path) -> dict[str, Any]:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ResultsError(f"{path}: cannot read the manifest ({error})") from None
-    if not isinstance(manifest, dict) or "config_hash" not in manifest:
-        raise ResultsError(f"{path}: not a batch manifest (no config_hash)")
+        raise ResultsError(
+            f"{path}: cannot read the manifest ({error}); rebuild it with "
+            f"`python run.py repair {root}`"
+        ) from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("config_hash"), str):
+        raise ResultsError(
+            f"{path}: not a batch manifest (no config_hash); rebuild it with "
+            f"`python run.py repair {root}`"
+        )
     return manifest
 
 
@@ -348,6 +367,20 @@ class Results:
     def __init__(self, path: Path, manifest: dict[str, Any]) -> None:
         self.path = Path(path)
         self.manifest = manifest
+
+    @functools.cached_property
+    def check(self) -> FolderCheck:
+        """The folder's parts, verified against the manifest (see the module docstring).
+
+        Raises:
+            ResultsError: naming a part that is damaged, missing, not listed, made by another
+                config, or holding runs that another part holds.
+        """
+        check = check_folder(self.path, str(self.manifest["config_hash"]))
+        refusal = check.refusal(rerun=False)
+        if refusal is not None:
+            raise ResultsError(refusal)
+        return check
 
     def __repr__(self) -> str:
         return f"Results({str(self.path)!r}, {self.runs_done} of {self.runs_planned} runs done)"
@@ -380,15 +413,15 @@ class Results:
     @property
     def has_blocs(self) -> bool:
         """Whether per-bloc tables are on disk."""
-        return bool(committed_parts(self.path, BLOCS))
+        return bool(self.check.parts(BLOCS))
 
     @property
     def has_agents(self) -> bool:
         """Whether observer snapshots are on disk."""
-        return bool(committed_parts(self.path, AGENTS))
+        return bool(self.check.parts(AGENTS))
 
     def _columns(self, dataset: str) -> list[str]:
-        parts = committed_parts(self.path, dataset)
+        parts = self.check.parts(dataset)
         return list(pq.read_schema(parts[0]).names) if parts else []
 
     @property
@@ -441,7 +474,10 @@ class Results:
 
     def failures(self) -> pd.DataFrame:
         """The runs that failed and have no results: keys, seed, error, traceback."""
-        records = list(read_failure_records(self.path))
+        log = failure_log.read_failures(self.path)
+        for message in log.messages():
+            warnings.warn(message, ResultsWarning, stacklevel=2)
+        records = log.records
         columns = [*RUN_COLUMNS, "error", "traceback"]
         latest = {tuple(r.get(k) for k in KEY_COLUMNS): r for r in records}
         return pd.DataFrame(list(latest.values()), columns=columns)
@@ -453,7 +489,7 @@ class Results:
         filters: Filters,
         always: tuple[str, ...],
     ) -> pd.DataFrame:
-        parts = committed_parts(self.path, dataset)
+        parts = self.check.parts(dataset)
         if not parts:
             return pd.DataFrame(columns=list(RUN_COLUMNS) + list(columns or []))
         data = ds.dataset([str(p) for p in parts], format="parquet")
@@ -469,7 +505,11 @@ class Results:
             wanted = list(dict.fromkeys([*RUN_COLUMNS, *always, *columns]))
             wanted = [c for c in wanted if c in names]
         expression = _expression(filters)
-        table = data.to_table(columns=wanted, filter=expression)
+        try:
+            table = data.to_table(columns=wanted, filter=expression)
+        except (OSError, pa.ArrowException) as error:  # changed on disk since it was checked
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise ResultsError(f"{self.path / dataset}: cannot read ({reason[:200]})") from None
         return _sorted(table.to_pandas(), self.scenarios, always)
 
 
@@ -500,10 +540,11 @@ def _sorted(frame: pd.DataFrame, scenarios: Iterable[str], within: Sequence[str]
 
 
 def open_results(path: str | Path) -> Results:
-    """Open a batch results folder for reading.
+    """Open a batch results folder for reading, after checking every part of it.
 
     Raises:
-        ResultsError: when `path` is missing, or is not a folder written by `run.py batch`.
+        ResultsError: when `path` is missing, is not a folder written by `run.py batch`, has
+            lost its manifest, or holds a part that does not check out (one line naming it).
     """
     root = Path(path)
     if not root.exists():
@@ -511,8 +552,22 @@ def open_results(path: str | Path) -> Results:
     if not root.is_dir():
         raise ResultsError(f"{root}: expected a results folder, found a file")
     if not (root / MANIFEST).exists():
+        if ResultsStore(root).holds_batch():
+            raise ResultsError(
+                f"{root}: holds batch files but no manifest.json; rebuild it with "
+                f"`python run.py repair {root}`"
+            )
         raise ResultsError(
             f"{root}: not a results folder (no {MANIFEST}; expected the folder that "
             "`python run.py batch` writes, e.g. results/<name>)"
         )
-    return Results(root, _read_manifest(root))
+    manifest = _read_manifest(root)
+    if manifest.get("format", 1) < MANIFEST_FORMAT:
+        raise ResultsError(
+            f"{root / MANIFEST}: written before parts carried checksums (format "
+            f"{manifest.get('format', 1)}); check its parts and record them with "
+            f"`python run.py repair {root}`"
+        )
+    results = Results(root, manifest)
+    _ = results.check
+    return results

@@ -13,11 +13,12 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from experiments.batch import run_batch
+from experiments.batch import run_batch, run_chunk
 from experiments.store import open_results
 from model.config import load_config
 
 ROOT = Path(__file__).resolve().parents[1]
+REAL_RUN_CHUNK = run_chunk
 PYTHON = sys.executable
 
 
@@ -172,3 +173,47 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+def flip_bit(path: Path, bit: int) -> None:
+    """Flip one bit of a file in place (bit 0 is the lowest bit of the first byte)."""
+    data = bytearray(path.read_bytes())
+    data[bit // 8] ^= 1 << (bit % 8)
+    path.write_bytes(bytes(data))
+
+
+def faulty_chunk(task: Any, faults: dict[tuple[str, int, int], str]) -> Any:
+    """Run a chunk with some runs sabotaged: {(scenario, point, replicate): 'raise' | 'kill'}.
+
+    A 'raise' run fails inside the chunk runner as a model error would; a 'kill' run kills its
+    worker process (a lost worker). Defined here so that worker processes can import it.
+    """
+    import signal
+
+    from experiments import batch
+
+    if any(faults.get((r.scenario, r.design_point, r.replicate)) == "kill" for r in task.runs):
+        os.kill(os.getpid(), signal.SIGKILL)
+    order = iter(task.runs)
+    simulate = batch.simulate
+
+    def sabotaged(*args: Any, **options: Any) -> Any:
+        run = next(order)
+        if faults.get((run.scenario, run.design_point, run.replicate)) == "raise":
+            raise RuntimeError("injected failure")
+        return simulate(*args, **options)
+
+    batch.simulate = sabotaged
+    try:
+        return REAL_RUN_CHUNK(task)
+    finally:
+        batch.simulate = simulate
+
+
+def sabotage(monkeypatch: Any, faults: dict[tuple[str, int, int], str]) -> None:
+    """Make the batch's chunk runner (in this process and in its workers) sabotage `faults`."""
+    import functools
+
+    from experiments import batch
+
+    monkeypatch.setattr(batch, "run_chunk", functools.partial(faulty_chunk, faults=faults))

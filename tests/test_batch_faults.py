@@ -29,6 +29,7 @@ from batchkit import (
     parts,
     planned_keys,
     run_keys,
+    sabotage,
     small_config,
     start_batch,
     wait_for_parts,
@@ -36,9 +37,9 @@ from batchkit import (
 )
 
 import run
-from experiments import cli_batch
-from experiments.batch import FAIL_RUNS_ENV
-from experiments.store import ResultsStore
+from experiments import batch, cli_batch
+from experiments import store as store_module
+from experiments.store import ResultsStore, open_results
 
 # Enough runs (120 x 100 observers x 30 steps) that a batch can be caught part-way.
 LONG = small_config("long", replications=60, steps=30, observers=100)
@@ -153,7 +154,8 @@ def test_a_failing_run_is_recorded_and_the_others_complete(
     config = str(write_config(tmp_path, SHORT))
     command = ["batch", config, "--out", str(tmp_path), "--workers", "2"]
     results = tmp_path / "short"
-    monkeypatch.setenv(FAIL_RUNS_ENV, "adversary_walks/1/2")
+    real = batch.run_chunk
+    sabotage(monkeypatch, {("adversary_walks", 1, 2): "raise"})
     assert run.main(command) == 1
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1].startswith("short: 11 runs succeeded, 1 failed, of 12 planned")
@@ -166,7 +168,7 @@ def test_a_failing_run_is_recorded_and_the_others_complete(
         1,
         2,
     )
-    assert record["error"] == f"RuntimeError: injected failure ({FAIL_RUNS_ENV})"
+    assert record["error"] == "RuntimeError: injected failure"
     assert record["traceback"].startswith("Traceback") and "run_chunk" in record["traceback"]
     assert isinstance(record["seed"], int)
     planned = planned_keys(SHORT, 2)
@@ -179,7 +181,7 @@ def test_a_failing_run_is_recorded_and_the_others_complete(
     )
 
     # Started again, the batch retries only the failed run.
-    monkeypatch.delenv(FAIL_RUNS_ENV)
+    monkeypatch.setattr(batch, "run_chunk", real)
     assert run.main(command) == 0
     assert (
         "12 runs succeeded, 0 failed, of 12 planned (1 in this session)" in capsys.readouterr().out
@@ -194,13 +196,14 @@ def test_a_lost_worker_stops_the_batch_and_the_same_command_finishes_it(
     config = str(write_config(tmp_path, SHORT))
     command = ["batch", config, "--out", str(tmp_path), "--workers", "2"]
     results = tmp_path / "short"
-    monkeypatch.setenv(FAIL_RUNS_ENV, "adversary_walks/1/1:kill")
+    real = batch.run_chunk
+    sabotage(monkeypatch, {("adversary_walks", 1, 1): "kill"})
     assert run.main(command) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: a worker was lost (BrokenProcessPool")
     assert f"{len(run_keys(results))} finished runs are kept" in err[0]
     assert _manifest(results)["status"] == "stopped"
-    monkeypatch.delenv(FAIL_RUNS_ENV)
+    monkeypatch.setattr(batch, "run_chunk", real)
     assert run.main(command) == 0
     keys = run_keys(results)
     assert len(keys) == len(set(keys)) == 12
@@ -231,6 +234,36 @@ def test_a_full_disk_stops_the_batch_and_the_same_command_finishes_it(
     assert len(kept) == 3  # the first chunk (12 runs / 4 chunks)
     assert _manifest(results)["status"] == "stopped"
     monkeypatch.setattr(ResultsStore, "write_chunk", write_chunk)
+    assert run.main(command) == 0
+    assert "(9 in this session)" in capsys.readouterr().out
+    assert_same_tables(results, reference / "short")
+
+
+def test_a_disk_full_at_the_commit_leaves_a_readable_folder_that_resumes(
+    tmp_path, reference, monkeypatch, capsys
+):
+    """The chunk is in the journal, its timeseries part never lands: it is not a result."""
+    config = str(write_config(tmp_path, SHORT))
+    command = ["batch", config, "--out", str(tmp_path), "--workers", "1"]
+    results = tmp_path / "short"
+    write_bytes = store_module._write_bytes
+    landed = []
+
+    def disk_fills_up(data, path):
+        if path.parent.name == "timeseries":
+            landed.append(path.name)
+            if len(landed) == 2:
+                raise OSError(errno.ENOSPC, "No space left on device")
+        write_bytes(data, path)
+
+    monkeypatch.setattr(store_module, "_write_bytes", disk_fills_up)
+    assert run.main(command) == 1
+    assert "No space left on device" in capsys.readouterr().err
+    manifest = _manifest(results)
+    assert manifest["status"] == "stopped" and list(manifest["parts"]) == landed[:1]
+    assert not (results / "parts.jsonl").exists()
+    assert len(run_keys(results)) == 3  # readable: the first chunk only
+    monkeypatch.setattr(store_module, "_write_bytes", write_bytes)
     assert run.main(command) == 0
     assert "(9 in this session)" in capsys.readouterr().out
     assert_same_tables(results, reference / "short")
@@ -363,3 +396,68 @@ def test_an_invalid_config_is_bad_input_before_anything_is_written(tmp_path, cap
     line = _bad(capsys, str(config), "--out", str(tmp_path / "out"))
     assert "steps" in line and "expected a value >= 1" in line
     assert not (tmp_path / "out").exists()
+
+
+# ------------------------------------------------------------------------------------------
+# A damaged failures.jsonl, and the first real error
+# ------------------------------------------------------------------------------------------
+
+BAD_LINES = [
+    b"\xff\xfe\x00 not text\n",
+    b'{"scenario": "both_engage", "design_point": 0\n',
+    b'{"scenario": 3, "design_point": "zero", "replicate": 0, "error": "x"}\n',
+    b"[1, 2, 3]\n",
+]
+
+
+def test_a_damaged_failures_file_is_read_line_by_line_and_its_bad_lines_kept(
+    tmp_path, reference, monkeypatch, capsys
+):
+    config = str(write_config(tmp_path, SHORT))
+    command = ["batch", config, "--out", str(tmp_path), "--workers", "2"]
+    results = tmp_path / "short"
+    real = batch.run_chunk
+    sabotage(monkeypatch, {("both_engage", 0, 1): "raise"})
+    assert run.main(command) == 1
+    capsys.readouterr()
+    with open(results / "failures.jsonl", "ab") as stream:
+        stream.write(b"".join(BAD_LINES))
+    with pytest.warns(UserWarning) as warned:
+        failed = open_results(results).failures()
+    assert list(zip(failed.scenario, failed.replicate, strict=True)) == [("both_engage", 1)]
+    assert [str(w.message).split(": ")[0] for w in warned] == [
+        f"{results / 'failures.jsonl'} line {n}" for n in (2, 3, 4, 5)
+    ]
+
+    monkeypatch.setattr(batch, "run_chunk", real)
+    assert run.main(command) == 0
+    captured = capsys.readouterr()
+    assert "12 runs succeeded, 0 failed, of 12 planned (1 in this session)" in captured.out
+    warnings = captured.err.strip().splitlines()
+    assert len(warnings) == 4, captured.err
+    for number, line in zip((2, 3, 4, 5), warnings, strict=True):
+        assert line.startswith(f"warning: {results / 'failures.jsonl'} line {number}: ")
+        assert "failures.unreadable" in line
+    assert "design_point" in warnings[2] and "JSON object" in warnings[3]
+    assert (results / "failures.unreadable").read_bytes() == b"".join(BAD_LINES)
+    assert not (results / "failures.jsonl").exists()
+    assert _manifest(results)["status"] == "complete"
+    assert_same_tables(results, reference / "short")
+
+
+def test_the_first_real_error_is_reported_and_the_manifest_finished(tmp_path, monkeypatch, capsys):
+    config = str(write_config(tmp_path, SHORT))
+    command = ["batch", config, "--out", str(tmp_path), "--workers", "2"]
+
+    def settle(self, *args):
+        raise RuntimeError("the disk said no")
+
+    monkeypatch.setattr(ResultsStore, "settle_failures", settle)
+    assert run.main(command) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "RuntimeError: the disk said no" in err[0], err
+    assert _manifest(tmp_path / "short")["status"] == "stopped"
+    monkeypatch.undo()
+    assert run.main(command) == 0
+    assert "(0 in this session)" in capsys.readouterr().out
+    assert _manifest(tmp_path / "short")["status"] == "complete"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -131,7 +131,9 @@ def test_compare_and_report_refuse_folders_that_are_not_results(walkout, tmp_pat
     plain.mkdir()
     empty = tmp_path / "empty"
     (empty / "timeseries").mkdir(parents=True)
-    shutil.copy(walkout / "manifest.json", empty / "manifest.json")
+    manifest = json.loads((walkout / "manifest.json").read_text())
+    manifest["parts"] = {}  # a batch that has not finished a chunk yet
+    (empty / "manifest.json").write_text(json.dumps(manifest))
     for command in ("compare", "report"):
         for folder, word in (
             (plain, "not a results folder"),

@@ -10,6 +10,7 @@ import ipyvuetify
 import pytest
 import solara
 
+from dashboards.catalog import RESULTS_ENV
 from dashboards.compare_page import ComparePage, bands_spec, comparison_data, differences_spec
 from experiments.errors import UsageError
 
@@ -67,7 +68,40 @@ def test_comparison_data_rejects_bad_choices_in_one_line(results, kwargs, word):
 
 
 def test_compare_page_renders_charts_and_table(results, monkeypatch):
-    monkeypatch.setattr("dashboards.compare_page.results_folders", lambda: [str(results)])
+    monkeypatch.setenv(RESULTS_ENV, str(results.parent))
     _, rc = solara.render(ComparePage(None), handle_error=False)
     assert rc.find(ipyvuetify.Alert).widgets == []  # no error shown
     assert len(rc.find(ipyvuetify.Card).widgets) == 2
+
+
+def test_compare_page_offers_folder_names_and_refuses_anything_else(results, monkeypatch):
+    monkeypatch.setenv(RESULTS_ENV, str(results.parent))
+    _, rc = solara.render(ComparePage(None), handle_error=False)
+    select = rc.find(ipyvuetify.Select, label="Results folder").widget
+    assert select.items == ["small"] and select.v_model == "small"
+    refusal = "results folder: expected one of the results folders offered in the list (small)"
+    for crafted in ("/etc", "/etc/passwd", "/no/such/folder", str(results), "../small"):
+        select.v_model = crafted
+        alerts = rc.find(ipyvuetify.Alert).widgets
+        assert [a.children for a in alerts] == [[refusal]]
+        assert rc.find(ipyvuetify.Card).widgets == []
+    select.v_model = "small"
+    assert rc.find(ipyvuetify.Alert).widgets == []
+    assert len(rc.find(ipyvuetify.Card).widgets) == 2
+
+
+def test_compare_page_refresh_lists_a_new_results_folder(results, tmp_path, monkeypatch):
+    import shutil
+
+    root = tmp_path / "results"
+    shutil.copytree(results, root / "first")
+    monkeypatch.setenv(RESULTS_ENV, str(root))
+    _, rc = solara.render(ComparePage(None), handle_error=False)
+    assert rc.find(ipyvuetify.Select, label="Results folder").widget.items == ["first"]
+    shutil.copytree(results, root / "second")
+    (refresh,) = [b for b in rc.find(ipyvuetify.Btn).widgets if "Refresh" in b.children]
+    refresh.click()
+    assert sorted(rc.find(ipyvuetify.Select, label="Results folder").widget.items) == [
+        "first",
+        "second",
+    ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import shutil
 from pathlib import Path
 
 import ipyvuetify as v
@@ -232,16 +233,17 @@ def test_a_bad_strategy_option_keeps_its_text_and_the_last_good_value(session):
 def test_a_config_that_does_not_validate_keeps_the_last_good_model(session, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\nscenarios:\n  s:\n    adversary: {strategy: walk_away_at, at: -2}\n")
+    shutil.copy(BASELINE, tmp_path / "baseline.yaml")
     session.step(5)
     model = session.model
-    assert not session.open_config(bad)
+    assert not session.open_config("bad.yaml")
     assert session.problems == [
-        f"config not opened: {bad}: scenarios.s.adversary.at: expected a value >= 0, found -2"
+        "config not opened: bad.yaml: scenarios.s.adversary.at: expected a value >= 0"
     ]
     assert session.model is model and session.step_count == 5
-    assert session.open_config(BASELINE)
+    assert session.open_config("baseline.yaml")
     assert session.config.name == "baseline" and session.step_count == 0
-    assert "baseline.yaml" in session.available_configs()
+    assert session.available_configs() == ["bad.yaml", "baseline.yaml", "small.yaml"]
 
 
 def test_the_page_runs_the_defaults_when_its_config_no_longer_validates(tmp_path, monkeypatch):
@@ -249,9 +251,7 @@ def test_the_page_runs_the_defaults_when_its_config_no_longer_validates(tmp_path
     bad.write_text("name: broken\nsteps: many\nscenarios: {a: {}}\n")
     monkeypatch.setenv(CONFIG_ENV, str(bad))
     session = app.open_session()
-    assert session.problems == [
-        f"config not opened: {bad}: steps: expected an integer, found 'many'"
-    ]
+    assert session.problems == ["config not opened: broken.yaml: steps: expected an integer"]
     assert session.step() == 1
 
 
