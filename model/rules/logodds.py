@@ -7,8 +7,9 @@ from numpy.typing import NDArray
 
 
 def to_probability(logodds: NDArray[np.float64]) -> NDArray[np.float64]:
-    """L = 1 / (1 + exp(-x))."""
-    return 1.0 / (1.0 + np.exp(-logodds))
+    """L = 1 / (1 + exp(-x)); far below zero, exp overflows and L is 0 to the last bit."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-logodds))
 
 
 def to_logodds(probability: NDArray[np.float64]) -> NDArray[np.float64]:
