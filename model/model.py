@@ -201,6 +201,8 @@ class DiplomacyModel(mesa.Model):
         self._build_network()
         self._create_observers()
         self._spin_up()
+        n = self.spec.observers
+        self.evidence_now = StepEvidence(np.zeros((2, n)), np.zeros((2, n)))  # step 0: no act
         self.escalation_cost = self._escalation_costs()
         self.utilities = self._utilities()
         self.datacollector = mesa.DataCollector(
