@@ -336,7 +336,10 @@ def test_citation_cff_is_valid_and_carries_the_model_version():
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["cff-version"] == "1.2.0"
     assert str(cff["version"]) == MODEL_VERSION
-    assert str(cff["date-released"]) == "2026-11-25"
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    released = re.search(rf"^## \[{re.escape(MODEL_VERSION)}\] - (\S+)$", changelog, flags=re.M)
+    assert released, f"CHANGELOG.md has no dated entry for {MODEL_VERSION}"
+    assert str(cff["date-released"]) == released.group(1)
     assert cff["license"] == "MIT"
     assert cff["authors"] == [{"name": "The diplomacy-legitimacy model authors"}]
     for key in ("title", "message", "abstract"):
