@@ -11,8 +11,8 @@ import pkgutil
 import re
 from pathlib import Path
 
-import figures
 import numpy as np
+import odd_figures
 import pytest
 import yaml
 
@@ -78,7 +78,7 @@ def _written() -> str:
     text = ODD
     for name in documentation.TABLES:
         text = text.replace(documentation.read_block(text, name), "")
-    return text.replace(figures.block(text), "")
+    return text.replace(odd_figures.block(text), "")
 
 
 def _rule_functions() -> dict[str, str]:
@@ -251,36 +251,36 @@ def test_odd_names_the_current_model_version():
 
 
 def test_odd_table_of_figures_lists_every_figure_and_quotes_each_as_a_figure():
-    rows = [line for line in figures.block(ODD).splitlines() if line.startswith("|")]
-    assert rows[: len(figures.HEADER)] == list(figures.HEADER)
-    expected = [(f.key, f.measure, f.prototype) for f in figures.FIGURES]
+    rows = [line for line in odd_figures.block(ODD).splitlines() if line.startswith("|")]
+    assert rows[: len(odd_figures.HEADER)] == list(odd_figures.HEADER)
+    expected = [(f.key, f.measure, f.prototype) for f in odd_figures.FIGURES]
     found = [tuple(c.strip() for c in r.strip("|").split(" | ")) for r in rows[2:]]
     assert [(key, measured, prototype) for key, measured, _, prototype in found] == expected
-    quoted = figures.quotes(ODD)
-    assert len(quoted) > len(figures.FIGURES)  # the patterns' table of section 1 quotes P1-P4
+    quoted = odd_figures.quotes(ODD)
+    assert len(quoted) > len(odd_figures.FIGURES)  # the patterns' table of section 1 quotes P1-P4
     for key, text in quoted:
-        assert figures.QUOTED.match(text), f"figure {key}: {text!r} is not a quoted figure"
+        assert odd_figures.QUOTED.match(text), f"figure {key}: {text!r} is not a quoted figure"
 
 
 def test_odd_figure_check_fails_on_a_drifted_figure():
     sample = np.array([0.10, 0.12, 0.11, 0.13])
-    good = figures.quote(figures.FIGURES[0], sample)
-    assert figures.agrees(good, sample)
-    assert not figures.agrees(good, sample + 0.001)
-    assert not figures.agrees(good.split(" [")[0], sample)
-    assert figures.agrees("0.250", 0.2504) and not figures.agrees("0.250", 0.2506)
+    good = odd_figures.quote(odd_figures.FIGURES[0], sample)
+    assert odd_figures.agrees(good, sample)
+    assert not odd_figures.agrees(good, sample + 0.001)
+    assert not odd_figures.agrees(good.split(" [")[0], sample)
+    assert odd_figures.agrees("0.250", 0.2504) and not odd_figures.agrees("0.250", 0.2506)
 
 
 @pytest.mark.slow
 def test_odd_quotes_the_figures_the_model_gives():
-    samples = figures.measure_all()
-    by_key = {f.key: f for f in figures.FIGURES}
+    samples = odd_figures.measure_all()
+    by_key = {f.key: f for f in odd_figures.FIGURES}
     drifted = [
-        f"{key}: ODD {text}, model {figures.quote(by_key[key], samples[key])}"
-        for key, text in figures.quotes(ODD)
-        if not figures.agrees(text, samples[key])
+        f"{key}: ODD {text}, model {odd_figures.quote(by_key[key], samples[key])}"
+        for key, text in odd_figures.quotes(ODD)
+        if not odd_figures.agrees(text, samples[key])
     ]
-    assert not drifted, f"figures out of date (run {figures.COMMAND}): {drifted}"
+    assert not drifted, f"figures out of date (run {odd_figures.COMMAND}): {drifted}"
 
 
 def test_odd_and_model_card_name_the_current_model_version():
