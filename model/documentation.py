@@ -16,8 +16,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from model.config import DEFAULT_BLOCS, DEFAULT_INITIAL_LEGITIMACY, MEDIA_PRESETS
-from model.parameters import MECHANISMS, REGISTRY, Mechanism, Parameter
+from model.config import DEFAULT_BLOCS, MEDIA_PRESETS
+from model.parameters import BY_NAME, MECHANISMS, REGISTRY, Mechanism, Parameter
 
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 """Where the ODD lives in a source checkout."""
@@ -136,8 +136,10 @@ def preset_tables_markdown() -> str:
         "| side | mean | concentration |",
         "|---|---|---|",
     ]
-    for role, value in DEFAULT_INITIAL_LEGITIMACY.items():
-        lines.append(f"| {role} | {_number(value['mean'])} | {_number(value['concentration'])} |")
+    for role in ("negotiator", "adversary"):
+        mean = BY_NAME["initial_legitimacy.mean"].default_for(role)
+        concentration = BY_NAME["initial_legitimacy.concentration"].default_for(role)
+        lines.append(f"| {role} | {_number(mean)} | {_number(concentration)} |")
     lines += [
         "",
         "**Default blocs** (`model.blocs`; shares are normalized to sum to 1)",
