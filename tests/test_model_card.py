@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import claims_map, drivers, model_card, pattern_region
+from experiments import claims_map, drivers, model_card, pattern_region, sobol_design
 from experiments.card_scenarios import SOBOL_SCENARIOS
 from experiments.design import sobol_unit
 from experiments.measures import resolve
@@ -143,7 +143,7 @@ def test_a_map_cell_runs_and_the_markdown_marks_the_default():
 
 def test_sensitivity_config_is_the_generated_one_and_validates():
     shipped = (ROOT / "configs" / "sensitivity.yaml").read_text(encoding="utf-8")
-    assert shipped == drivers.config_yaml(), (
+    assert shipped == sobol_design.config_yaml(), (
         "configs/sensitivity.yaml is out of date: python -m experiments.drivers config > "
         "configs/sensitivity.yaml"
     )
@@ -153,16 +153,16 @@ def test_sensitivity_config_is_the_generated_one_and_validates():
 
 
 def test_sensitivity_design_covers_the_whole_registry():
-    swept = set(drivers.swept_parameters())
-    left_out = set(drivers.INERT) | set(drivers.FIXED)
-    every = {path for path, _, _ in drivers.registry_paths()} | set(drivers.FIXED)
+    swept = set(sobol_design.swept_parameters())
+    left_out = set(sobol_design.INERT) | set(sobol_design.FIXED)
+    every = {path for path, _, _ in sobol_design.registry_paths()} | set(sobol_design.FIXED)
     assert swept | left_out == every
     assert not swept & left_out
     assert any(path.startswith("dynamics.evidence.") for path in swept)
 
 
 def test_plausible_ranges_follow_the_stated_rule():
-    ranges = drivers.swept_parameters()
+    ranges = sobol_design.swept_parameters()
     assert ranges["dynamics.evidence.walk_away.faith"] == (-1.0, 0.0)
     assert ranges["dynamics.evidence.walk_away.standing_faith"] == (-0.2, 0.0)
     assert ranges["dynamics.contrast"] == (0.5, 1.5)
@@ -243,10 +243,12 @@ def test_drivers_command_refuses_a_folder_that_is_not_results(tmp_path, capsys):
 @pytest.mark.slow
 def test_left_out_parameters_change_nothing_and_the_check_can_fail():
     assert (
-        drivers.inert_check(["dynamics.vote_threshold", "negotiator.hawkishness"], observers=30)
+        sobol_design.inert_check(
+            ["dynamics.vote_threshold", "negotiator.hawkishness"], observers=30
+        )
         == []
     )
-    assert drivers.inert_check(["dynamics.contrast"], observers=30) == ["dynamics.contrast"]
+    assert sobol_design.inert_check(["dynamics.contrast"], observers=30) == ["dynamics.contrast"]
 
 
 # ------------------------------------------------------------------------------------------
