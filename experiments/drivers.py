@@ -142,9 +142,10 @@ def drivers_markdown(
         "an assumption only.",
         "",
         "| effect | over the design: mean [5%, 95%] | share with the essay's sign | "
-        "share >= 0.01 | drivers: S1 +- ci / ST +- ci |",
-        "|---|---|---|---|---|",
+        "share >= 0.01 | drivers: S1 +- ci / ST +- ci | share of ST on assumptions |",
+        "|---|---|---|---|---|---|",
     ]
+    assumed = assumption_summary(indices).set_index("effect")["assumption_share"]
     by_effect = {row["effect"]: row for _, row in summary.iterrows()}
     for effect in effects:
         if effect.name not in by_effect:
@@ -159,13 +160,20 @@ def drivers_markdown(
         )
         lines.append(
             f"| {effect.description} | {s['mean']:+.4f} [{s['q05']:+.4f}, {s['q95']:+.4f}] | "
-            f"{s['expected_sign']:.2f} | {s['large']:.2f} | {drivers or 'none reaches the line'} |"
+            f"{s['expected_sign']:.2f} | {s['large']:.2f} | {drivers or 'none reaches the line'} "
+            f"| {assumed.get(effect.name, float('nan')):.2f} |"
         )
     return "\n".join(lines)
 
 
-def assumption_summary(indices: pd.DataFrame, threshold: float = THRESHOLD) -> pd.DataFrame:
-    """Per effect: the share of the summed total index carried by assumption-only parameters."""
+def assumption_summary(indices: pd.DataFrame) -> pd.DataFrame:
+    """Per effect: how much of the total indices rests on assumption-only parameters.
+
+    Returns:
+        effect, assumption_share (the share of the summed total index carried by parameters
+        whose source is an assumption only), top (the parameter with the largest total index)
+        and top_is_assumption.
+    """
     rows = []
     for effect, table in indices.groupby("effect", sort=False):
         total = table["ST"].clip(lower=0).sum()
