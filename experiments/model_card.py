@@ -133,11 +133,11 @@ def maps_section(
     return map_markdown(pd.concat(tables, ignore_index=True), n_seeds, observers)
 
 
-def region_section(path: Path) -> str:
-    """The pattern region's table from the file `pattern_region run` wrote."""
-    from experiments.pattern_region import read_region, region_markdown, sampled_ranges
+def region_section(paths: Sequence[Path]) -> str:
+    """The pattern region's table from the files `pattern_region run` wrote."""
+    from experiments.pattern_region import read_regions, region_markdown, sampled_ranges
 
-    return region_markdown(read_region(path), sampled_ranges())
+    return region_markdown(read_regions(paths), sampled_ranges())
 
 
 def drivers_section(path: Path) -> str:
@@ -181,7 +181,9 @@ def main(argv: Sequence[str] | None = None, progress: Callable[[str], None] | No
     parser.add_argument("--maps", action="store_true", help="measure the claim maps")
     parser.add_argument("--map-seeds", type=positive_int, default=10, help="seeds per map cell")
     parser.add_argument("--drivers", type=Path, help="results folder of configs/sensitivity.yaml")
-    parser.add_argument("--region", type=Path, help="table written by pattern_region run")
+    parser.add_argument(
+        "--region", type=Path, nargs="+", help="tables written by pattern_region run"
+    )
     parser.add_argument(
         "--no-claims", action="store_true", help="skip the claims table (with other sections)"
     )

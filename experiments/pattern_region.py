@@ -19,6 +19,7 @@ carries, so the figures come from the model itself (`pattern_figures`). Commands
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -45,8 +46,8 @@ POINTS = 400
 SPREAD = 1.5
 """The sampled ranges: the Sobol analysis's plausible ranges, each move half as large again."""
 PINNED, NARROWED = 0.5, 0.8
-"""Width of the accepted central 90% over the sampled width: pinned below 0.5, narrowed below
-0.8, else free."""
+"""The accepted central 90%'s width against a free parameter's among as many points
+(`free_width`): pinned below 0.5 of it, narrowed below 0.8, else free."""
 
 TARGETS: dict[str, tuple[float, float]] = {
     "P1": (-0.03, 0.0),
@@ -152,71 +153,110 @@ def rejection(
     return pd.DataFrame(rows)
 
 
-def region_table(table: pd.DataFrame, bounds: Mapping[str, tuple[float, float]]) -> pd.DataFrame:
+def _width(values: np.ndarray, low: float, high: float) -> float:
+    """Width of the central 90% of `values` over the sampled width (NaN with no value)."""
+    if values.size == 0:
+        return float("nan")
+    q05, q95 = np.quantile(values, [0.05, 0.95])
+    return float((q95 - q05) / (high - low))
+
+
+@functools.lru_cache(maxsize=256)
+def free_width(n: int, draws: int = 4000) -> float:
+    """The mean `_width` of `n` values drawn uniformly over the sampled range.
+
+    What a parameter the patterns leave free shows among `n` accepted points: with few
+    points even a free parameter's central 90% is narrower than its range.
+    """
+    if n < 2:
+        return float("nan")
+    sample = np.random.default_rng(n).random((draws, n))
+    q05, q95 = np.quantile(sample, [0.05, 0.95], axis=1)
+    return float(np.mean(q95 - q05))
+
+
+def _verdict(width: float, n: int) -> str:
+    ratio = width / free_width(n) if n >= 2 else float("nan")
+    if np.isnan(ratio):
+        return "no point" if n == 0 else "too few"
+    return "pinned" if ratio < PINNED else "narrowed" if ratio < NARROWED else "free"
+
+
+def pattern_masks(
+    table: pd.DataFrame, targets: Mapping[str, tuple[float, float]] = TARGETS
+) -> dict[str, pd.Series]:
+    """Which samples meet each pattern alone (by its name) and all of them (``all``)."""
+    masks = {name: (table[name] >= lo) & (table[name] <= hi) for name, (lo, hi) in targets.items()}
+    masks["all"] = table["accepted"].astype(bool)
+    return masks
+
+
+def region_table(
+    table: pd.DataFrame,
+    bounds: Mapping[str, tuple[float, float]],
+    targets: Mapping[str, tuple[float, float]] = TARGETS,
+) -> pd.DataFrame:
     """Per parameter: sampled range, accepted range (central 90% and extremes), verdict.
 
-    `verdict` is pinned (the accepted central 90% spans under `PINNED` of the sampled range),
-    narrowed (under `NARROWED`) or free.
+    `width` is the central 90% of the values accepted by all patterns over the sampled width,
+    `width_<pattern>` the same for the values that meet that pattern alone. `verdict` compares
+    the width with that of as many points drawn freely (`free_width`): pinned under
+    `PINNED` of it, narrowed under `NARROWED`, else free ("no point" or "too few" below two).
     """
-    accepted = table[table["accepted"]]
+    masks = pattern_masks(table, targets)
+    accepted = table[masks["all"]]
     rows = []
     for path, (low, high) in bounds.items():
         values = accepted[path].to_numpy(dtype=float)
-        if values.size == 0:
-            rows.append({"parameter": path, "low": low, "high": high, "verdict": "no point"})
-            continue
-        q05, q95 = np.quantile(values, [0.05, 0.95])
-        width = (q95 - q05) / (high - low)
-        verdict = "pinned" if width < PINNED else "narrowed" if width < NARROWED else "free"
-        rows.append(
-            {
-                "parameter": path,
-                "low": low,
-                "high": high,
-                "q05": float(q05),
-                "q95": float(q95),
-                "min": float(values.min()),
-                "max": float(values.max()),
-                "width": float(width),
-                "verdict": verdict,
-            }
-        )
+        width = _width(values, low, high)
+        row = {"parameter": path, "low": low, "high": high, "width": width}
+        row["verdict"] = _verdict(width, values.size)
+        if values.size:
+            q05, q95 = np.quantile(values, [0.05, 0.95])
+            row.update(q05=q05, q95=q95, min=values.min(), max=values.max())
+        for name in targets:
+            chosen = table.loc[masks[name], path].to_numpy(dtype=float)
+            row[f"width_{name}"] = _width(chosen, low, high)
+            row[f"verdict_{name}"] = _verdict(row[f"width_{name}"], chosen.size)
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
 def region_markdown(table: pd.DataFrame, bounds: Mapping[str, tuple[float, float]]) -> str:
     """The card's section: how many points met each pattern and all four, and the table."""
-    n, hits = len(table), int(table["accepted"].sum())
-    each = ", ".join(
-        f"{name} {int(((table[name] >= lo) & (table[name] <= hi)).sum())}"
-        for name, (lo, hi) in TARGETS.items()
-    )
+    masks = pattern_masks(table)
+    n, hits = len(table), int(masks["all"].sum())
+    each = ", ".join(f"{name} {int(masks[name].sum())}" for name in TARGETS)
     lines = [
         f"{n} points sampled (Latin hypercube over {len(bounds)} parameters), each run on "
         f"{table.attrs.get('seeds', SEEDS)} seeds with {table.attrs.get('observers', OBSERVERS)} "
         f"observers; points meeting each pattern (on the mean over seeds): {each}; all four: "
-        f"**{hits}** ({hits / n:.0%}). A parameter is *pinned* when the central 90% of its "
-        f"accepted values spans less than {PINNED:.0%} of the sampled range, *narrowed* under "
-        f"{NARROWED:.0%}, else *free*.",
+        f"**{hits}** ({hits / n:.0%}). *width* is the central 90% of the accepted values over "
+        f"the sampled range, against {free_width(hits):.2f} for a parameter left free among "
+        f"{hits} points: *pinned* under {PINNED:.0%} of that, *narrowed* under {NARROWED:.0%}, "
+        "else *free*. The last columns judge the points that meet each pattern alone the same "
+        "way: which pattern does the pinning.",
         "",
         "| parameter | default | sampled range | accepted (5%-95%) | accepted (min-max) | "
-        "width | verdict |",
-        "|---|---|---|---|---|---|---|",
+        f"width | verdict | {' | '.join(f'{name} alone' for name in TARGETS)} |",
+        "|---|---|---|---|---|---|---|" + "---|" * len(TARGETS),
     ]
     registry = {path: (p, role) for path, p, role in registry_paths()}
     for row in region_table(table, bounds).itertuples():
         p, role = registry[row.parameter]
-        name = row.parameter.removeprefix("dynamics.")
-        if row.verdict == "no point":
-            lines.append(
-                f"| `{name}` | {p.default_for(role):g} | {row.low:g} to {row.high:g} | "
-                "- | - | - | no point |"
-            )
-            continue
+        alone = " | ".join(
+            f"{getattr(row, f'width_{name}'):.2f} {getattr(row, f'verdict_{name}')}"
+            for name in TARGETS
+        )
+        accepted = (
+            ("-", "-")
+            if row.verdict in ("no point", "too few")
+            else (f"{row.q05:.3g} to {row.q95:.3g}", f"{row.min:.3g} to {row.max:.3g}")
+        )
         lines.append(
-            f"| `{name}` | {p.default_for(role):g} | {row.low:.3g} to {row.high:.3g} | "
-            f"{row.q05:.3g} to {row.q95:.3g} | {row.min:.3g} to {row.max:.3g} | "
-            f"{row.width:.2f} | {row.verdict} |"
+            f"| `{row.parameter.removeprefix('dynamics.')}` | {p.default_for(role):g} | "
+            f"{row.low:.3g} to {row.high:.3g} | {accepted[0]} | {accepted[1]} | "
+            f"{row.width:.2f} | {row.verdict} | {alone} |"
         )
     return "\n".join(lines)
 
@@ -240,6 +280,21 @@ def read_region(path: str | Path) -> pd.DataFrame:
     return table
 
 
+def read_regions(paths: Sequence[str | Path]) -> pd.DataFrame:
+    """Several tables written by `run` (samples of other seeds) as one.
+
+    Raises:
+        UsageError: when a file is missing, or the tables were run with different settings.
+    """
+    tables = [read_region(path) for path in paths]
+    settings = {(t.attrs.get("seeds"), t.attrs.get("observers")) for t in tables}
+    if len(settings) > 1:
+        raise UsageError(f"{', '.join(map(str, paths))}: run with different seeds or observers")
+    table = pd.concat(tables, ignore_index=True)
+    table.attrs.update(tables[0].attrs)
+    return table
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: sample the region, or summarize a sampled region for the card."""
     parser = argparse.ArgumentParser(
@@ -252,18 +307,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--points", type=positive_int, default=POINTS)
     run.add_argument("--seeds", type=positive_int, default=SEEDS)
     run.add_argument("--observers", type=positive_int, default=OBSERVERS)
+    run.add_argument(
+        "--seed",
+        type=positive_int,
+        default=SEED,
+        help="seed of the Latin hypercube (another seed gives another sample to add to the first)",
+    )
     run.add_argument("--out", type=Path, required=True, help="the Parquet file to write")
     summary = commands.add_parser("summarize", help="the card's section of a sampled region")
-    summary.add_argument("table", type=Path, help="the Parquet file `run` wrote")
+    summary.add_argument("tables", type=Path, nargs="+", help="Parquet files `run` wrote")
     args = parser.parse_args(argv)
     bounds = sampled_ranges()
     try:
         if args.command == "summarize":
-            print(region_markdown(read_region(args.table), bounds))
+            print(region_markdown(read_regions(args.tables), bounds))
             return EXIT_OK
         if not args.out.parent.is_dir():
             raise UsageError(f"--out: {args.out.parent} is not a folder")
-        samples = sample_points(bounds, args.points)
+        samples = sample_points(bounds, args.points, args.seed)
         table = rejection(
             samples,
             lambda point, seed: pattern_figures(point, seed, args.observers),

@@ -272,7 +272,7 @@ def test_rejection_recovers_a_planted_region():
     table = pattern_region.rejection(samples, _planted, seeds=1, targets=PLANTED)
     accepted = table[table["accepted"]]
     assert len(accepted) == pytest.approx(500 * 0.2 * 0.7, rel=0.1)
-    region = pattern_region.region_table(table, bounds).set_index("parameter")
+    region = pattern_region.region_table(table, bounds, PLANTED).set_index("parameter")
     assert region.loc["a", "verdict"] == "pinned"
     assert region.loc["a", "min"] >= 0.4 and region.loc["a", "max"] <= 0.6
     assert region.loc["b", "verdict"] == "free"
@@ -308,3 +308,12 @@ def test_card_sections_are_replaced_between_their_markers():
     )
     new = model_card.replace_sections(text, {"region": "new table"})
     assert "new table" in new and new.count("old") == 1
+
+
+def test_a_free_parameter_among_few_points_is_judged_against_as_many_free_draws():
+    assert pattern_region.free_width(1000) == pytest.approx(0.9, abs=0.01)
+    assert pattern_region.free_width(11) < pattern_region.free_width(100) < 0.9
+    rng = np.random.default_rng(5)
+    few = pd.DataFrame({"x": rng.random(11), "P1": 0.5, "accepted": True})
+    region = pattern_region.region_table(few, {"x": (0.0, 1.0)}, {"P1": (0.0, 1.0)})
+    assert region.loc[0, "verdict"] == "free"
