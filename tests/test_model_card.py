@@ -317,3 +317,11 @@ def test_a_free_parameter_among_few_points_is_judged_against_as_many_free_draws(
     few = pd.DataFrame({"x": rng.random(11), "P1": 0.5, "accepted": True})
     region = pattern_region.region_table(few, {"x": (0.0, 1.0)}, {"P1": (0.0, 1.0)})
     assert region.loc[0, "verdict"] == "free"
+
+
+def test_model_card_command_refuses_missing_inputs_in_one_line(tmp_path, capsys):
+    code = model_card.main(["--no-claims", "--drivers", str(tmp_path / "none")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "none" in err
+    assert model_card.main(["--no-claims", "--region", str(tmp_path / "none.parquet")]) == 2
