@@ -33,6 +33,11 @@ from experiments.store import Results, open_results
 
 THRESHOLD = 0.05
 """The card lists a parameter for an effect when its total index reaches this."""
+TOP = 6
+"""At most this many parameters per effect, by total index."""
+RARELY_LARGE = 0.05
+"""An effect of at least 0.01 at fewer than this share of the design points gets no drivers:
+its variance is noise around a negligible effect."""
 
 
 def effect_frame(results: Results, effects: Sequence[Effect] = EFFECTS) -> pd.DataFrame:
@@ -61,6 +66,26 @@ def effect_frame(results: Results, effects: Sequence[Effect] = EFFECTS) -> pd.Da
         frame["step"] = effect.step
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def complete_blocks(frame: pd.DataFrame, num_vars: int) -> tuple[pd.DataFrame, list[int]]:
+    """The rows of the Saltelli base samples that every effect has in full, and those dropped.
+
+    Saltelli's scheme without second order numbers its design points in blocks of D + 2 per
+    base sample (A, the D mixed rows, B); a run that failed leaves its block incomplete, and the
+    estimators stay valid over the remaining base samples (their number is N less the dropped).
+
+    Returns:
+        The rows of complete blocks, and the numbers of the blocks dropped.
+    """
+    size = num_vars + 2
+    block = frame["design_point"].to_numpy() // size
+    counts = frame.assign(block=block).groupby(["scenario", "block"]).size()
+    names = frame["scenario"].unique()
+    complete = counts[counts == size].reset_index().groupby("block")["scenario"].nunique()
+    kept = set(complete[complete == len(names)].index)
+    dropped = sorted(set(np.unique(block)) - kept)
+    return frame[np.isin(block, sorted(kept))], [int(b) for b in dropped]
 
 
 def driver_indices(
@@ -122,7 +147,10 @@ def drivers_markdown(
     effects: Sequence[Effect] = EFFECTS,
     threshold: float = THRESHOLD,
 ) -> str:
-    """The card's section: per effect, the parameters whose total index reaches `threshold`.
+    """The card's section: per effect, the `TOP` parameters whose total index reaches `threshold`.
+
+    An effect that reaches 0.01 at fewer than `RARELY_LARGE` of the design points gets no
+    drivers: the indices would apportion noise around a negligible effect.
 
     Args:
         indices: `driver_indices` output.
@@ -132,14 +160,24 @@ def drivers_markdown(
         effects: the effects, in table order.
         threshold: the least total index listed.
     """
+    dropped = design.get("dropped") or []
+    lost = (
+        f" ({len(dropped)} base sample{'s' if len(dropped) > 1 else ''} left out because a run "
+        "of its block failed, see failures.jsonl)"
+        if dropped
+        else ""
+    )
     lines = [
-        f"Saltelli design, N = {design['samples']} without second order, "
+        f"Saltelli design, N = {design['samples']}{lost} without second order, "
         f"{problem['num_vars']} parameters, {design['points']} design points x "
         f"{design['scenarios']} scenarios ({design['runs']} runs), {design['observers']} "
         f"observers, one seed per design point (common random numbers); indices from "
-        "SALib with 95% bootstrap half-widths. A parameter is listed when its total index "
-        f"ST is at least {threshold}; *assumption* marks a parameter whose registry source is "
-        "an assumption only.",
+        "SALib with 95% bootstrap half-widths (wide at this N: read the ranking of ST more than "
+        f"its value). Listed: the {TOP} parameters with the largest total index ST, if at least "
+        f"{threshold}; *assumption* marks a parameter whose registry source is an assumption "
+        "only. The last column is the share of the summed ST carried by such parameters. An "
+        f"effect that reaches 0.01 at fewer than {RARELY_LARGE:.0%} of the design points gets "
+        "no drivers (its indices would apportion noise).",
         "",
         "| effect | over the design: mean [5%, 95%] | share with the essay's sign | "
         "share >= 0.01 | drivers: S1 +- ci / ST +- ci | share of ST on assumptions |",
@@ -152,16 +190,19 @@ def drivers_markdown(
             continue
         s = by_effect[effect.name]
         rows = indices[(indices["effect"] == effect.name) & (indices["ST"] >= threshold)]
-        rows = rows.sort_values("ST", ascending=False)
+        rows = rows.sort_values("ST", ascending=False).head(TOP)
         drivers = "; ".join(
             f"`{_short(r.parameter)}`{' *assumption*' if rests_on_assumption(r.parameter) else ''}"
             f" {r.S1:.2f} +- {r.S1_conf:.2f} / {r.ST:.2f} +- {r.ST_conf:.2f}"
             for r in rows.itertuples()
         )
+        share = f"{assumed.get(effect.name, float('nan')):.2f}"
+        if s["large"] < RARELY_LARGE:
+            drivers, share = "negligible nearly everywhere: none reported", "-"
         lines.append(
             f"| {effect.description} | {s['mean']:+.4f} [{s['q05']:+.4f}, {s['q95']:+.4f}] | "
             f"{s['expected_sign']:.2f} | {s['large']:.2f} | {drivers or 'none reaches the line'} "
-            f"| {assumed.get(effect.name, float('nan')):.2f} |"
+            f"| {share} |"
         )
     return "\n".join(lines)
 
@@ -194,10 +235,11 @@ def summarize(path: str | Path) -> str:
     """The card's drivers section from a results folder of configs/sensitivity.yaml."""
     results = open_results(path)
     problem = results.manifest["problem"]
-    frame = effect_frame(results)
+    frame, dropped = complete_blocks(effect_frame(results), int(problem["num_vars"]))
     indices = driver_indices(frame, problem)
     design = {
         "samples": results.manifest.get("samples"),
+        "dropped": dropped,
         "points": len(results.manifest.get("design_points", [])),
         "scenarios": len(results.scenarios),
         "runs": results.runs_done,

@@ -71,6 +71,9 @@ def _figures(cell: str) -> tuple[float, float, float]:
 def test_claims_table_verdicts_follow_their_figures():
     for row, measure in zip(_rows(_block("claims")), model_card.measures(), strict=True):
         mean, low, high = _figures(row[3])
+        if low == high == mean == 0.0:  # zero to four decimals: identical, or merely tiny
+            assert row[4] in ("no effect (identical)", "negligible"), row
+            continue
         assert row[4] == model_card.verdict(mean, low, high, measure.expected), row
 
 
@@ -191,7 +194,9 @@ def _synthetic_results(folder: Path, samples: int = 64) -> dict:
     for s, scenario in enumerate(SOBOL_SCENARIOS):
         for d, point in enumerate(points):
             for step in steps:
-                value = 0.5 + 0.01 * (s + 1) * point[names[0]]
+                if (scenario, d) == ("negotiator_silent", 7):
+                    continue  # a failed run: its base sample is left out
+                value = 0.5 + 0.1 * (s + 1) * point[names[0]]
                 key = {"scenario": scenario, "design_point": d, "replicate": 0, "seed": 1}
                 series.append({**key, "step": step, **dict.fromkeys(columns, value)})
                 for bloc in ("Bloc A", "Bloc C"):
@@ -216,6 +221,7 @@ def _synthetic_results(folder: Path, samples: int = 64) -> dict:
 def test_sobol_summary_finds_the_planted_driver_in_a_synthetic_results_folder(tmp_path):
     _synthetic_results(tmp_path)
     text = drivers.summarize(tmp_path)
+    assert "N = 64 (1 base sample left out" in text
     lines = [line for line in text.splitlines() if line.startswith("| ") and "effect" not in line]
     assert len(lines) == len(drivers.EFFECTS)
     for line in lines:
@@ -224,7 +230,8 @@ def test_sobol_summary_finds_the_planted_driver_in_a_synthetic_results_folder(tm
     from experiments.store import open_results
 
     results = open_results(tmp_path)
-    frame = drivers.effect_frame(results)
+    frame, dropped = drivers.complete_blocks(drivers.effect_frame(results), 3)
+    assert dropped == [1] and len(frame) == 63 * 5 * len(drivers.EFFECTS)
     indices = drivers.driver_indices(frame, results.manifest["problem"])
     first = indices[indices["parameter"] == "negotiator.deterrence"]
     assert np.allclose(first["ST"], 1.0, atol=0.1) and np.allclose(first["S1"], 1.0, atol=0.1)
