@@ -283,23 +283,34 @@ def media() -> list[Measure]:
 def sanction_rows() -> list[Measure]:
     """A engages and sanctions from week 50, against A engaging, in the most sceptical bloc."""
     name = "unilateral sanctions cost the sanctioner"
+    in_c = "L^A in bloc C (scepticism 0.7) at step 102"
     rows = [
         Measure(
             name,
             condition,
-            "L^A in bloc C (scepticism 0.7) at step 102: A sanctions from week 50 - A engages",
+            f"{in_c}: A sanctions from week 50 - A engages",
             "legitimacy_adversary",
             102,
-            difference(sanctions(every, multilateral), BOTH_ENGAGE, bloc="Bloc C"),
+            difference(sanctions(every), BOTH_ENGAGE, bloc="Bloc C"),
             -1,
         )
-        for condition, every, multilateral in [
-            ("every 2 weeks, unilateral", 2, False),
-            ("every 2 weeks, multilateral", 2, True),
-            ("every 8 weeks, unilateral (sanctions.yaml)", 8, False),
+        for condition, every in [
+            ("every 2 weeks, unilateral", 2),
+            ("every 8 weeks, unilateral (sanctions.yaml)", 8),
         ]
     ]
     sanctioning = sanctions()
+    rows.append(
+        Measure(
+            name,
+            "every 2 weeks",
+            f"{in_c}: A sanctions unilaterally - multilaterally",
+            "legitimacy_adversary",
+            102,
+            difference(sanctioning, sanctions(2, multilateral=True), bloc="Bloc C"),
+            -1,
+        )
+    )
     rows.append(
         Measure(
             name,
