@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from dashboards.browser import CHROMIUM, CHROMIUM_ARGS
+from model.version import MODEL_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,7 +79,7 @@ def test_report_is_one_self_contained_file_that_opens_offline(walkout, tmp_path)
     text = target.read_text()
     assert "http://" not in text and "https://" not in text
     assert text.count("data:image/png;base64,") >= 8
-    assert "not a forecast" in text and "20261125" in text and "1.0.0" in text
+    assert "not a forecast" in text and "20261125" in text and MODEL_VERSION in text
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (CI installs it)")
     from playwright.sync_api import sync_playwright
