@@ -4,7 +4,7 @@ The claims table measures each of the essay's contestable claims (`experiments.c
 over paired seed ensembles (`experiments.measures`): a row *holds* when its 95% interval lies
 on the side the claim predicts and the mean is at least 0.01, *fails (reversed)* when it lies
 on the other side, is *negligible* under 0.01 whatever its interval, and shows *no effect* when
-the interval covers zero. The maps (`experiments.claims_map`) move one parameter at a time; the
+the interval covers zero. The maps (`experiments.card_maps`) move one parameter at a time; the
 drivers (`experiments.drivers`) and the pattern region (`experiments.pattern_region`) are read
 from results computed beforehand. Every figure is a model index, not a forecast; the intervals
 are Monte Carlo intervals of the simulation, not significance tests of the world (White et al.
@@ -127,7 +127,8 @@ def maps_section(
     n_seeds: int, observers: int, progress: Callable[[str], None] | None = None
 ) -> str:
     """The claim maps, measured."""
-    from experiments.claims_map import evaluate_map, map_markdown, maps
+    from experiments.card_maps import maps
+    from experiments.claims_map import evaluate_map, map_markdown
 
     tables = [evaluate_map(m, n_seeds, observers, progress) for m in maps()]
     return map_markdown(pd.concat(tables, ignore_index=True), n_seeds, observers)

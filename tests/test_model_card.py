@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import claims_map, drivers, model_card, pattern_region, sobol_design
+from experiments import card_maps, claims_map, drivers, model_card, pattern_region, sobol_design
 from experiments.card_scenarios import SOBOL_SCENARIOS
 from experiments.design import sobol_unit
 from experiments.measures import resolve
@@ -119,7 +119,7 @@ def test_verdicts_follow_the_interval_and_the_negligible_line():
 
 def test_every_measure_and_map_cell_resolves_to_a_valid_model():
     cells = list(model_card.measures())
-    for claim_map in claims_map.maps():
+    for claim_map in card_maps.maps():
         cells += [measure for _, _, measure in claim_map.cells()]
     for measure in cells:
         for term in measure.terms:
@@ -130,7 +130,7 @@ def test_every_measure_and_map_cell_resolves_to_a_valid_model():
 @pytest.mark.slow
 def test_a_map_cell_runs_and_the_markdown_marks_the_default():
     small = claims_map.ClaimMap(
-        "talks signal weight", claims_map._talks, (claims_map.WEIGHT, claims_map.N_DETERRENCE)
+        "talks signal weight", card_maps._talks, (card_maps.WEIGHT, card_maps.N_DETERRENCE)
     )
     table = claims_map.evaluate_map(small, n_seeds=2, observers=30)
     assert len(table) == 6 and table["default"].sum() == 2
@@ -332,3 +332,22 @@ def test_model_card_command_refuses_missing_inputs_in_one_line(tmp_path, capsys)
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "none" in err
     assert model_card.main(["--no-claims", "--region", str(tmp_path / "none.parquet")]) == 2
+
+
+def test_maps_block_matches_the_map_definitions():
+    block = _block("maps")
+    written = {}
+    heading = None
+    for line in block.splitlines():
+        if line.startswith("**"):
+            heading = line
+        elif line.startswith("| ") and not line.startswith("| parameter "):
+            axis, cells = line.strip("|").split(" | ", 1)
+            values = [cell.split(":")[0].strip(" *") for cell in cells.split(" · ")]
+            written[(heading, axis.strip())] = values
+    expected = {}
+    for claim_map in card_maps.maps():
+        for axis, value, measure in claim_map.cells():
+            key = (f"**{claim_map.claim}**: {measure.description}", axis.label)
+            expected.setdefault(key, []).append(claims_map._value(value))
+    assert written == expected
