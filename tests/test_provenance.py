@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 import model.rules
-from experiments import golden, model_card
+from experiments import golden
 from model import documentation
 from model.actions import SIDES
 from model.model import DiplomacyModel
@@ -286,45 +286,6 @@ def test_odd_quotes_the_figures_the_model_gives():
 def test_odd_and_model_card_name_the_current_model_version():
     assert f"model version {MODEL_VERSION}" in " ".join(ODD.split())
     assert f"| version | {MODEL_VERSION} " in CARD
-
-
-# ------------------------------------------------------------------------------------------
-# The model card
-# ------------------------------------------------------------------------------------------
-
-
-def test_model_card_claims_table_matches_the_measures_and_the_model_version():
-    block = CARD.split(model_card.BEGIN, 1)[1].split(model_card.END, 1)[0]
-    assert f"Model version {MODEL_VERSION};" in block, (
-        "the claims table was made by another model version: run python -m "
-        "experiments.model_card --write"
-    )
-    rows = [
-        [cell.strip() for cell in line.strip("|").split(" | ")]
-        for line in block.splitlines()
-        if line.startswith("| ") and not line.startswith("| claim ")
-    ]
-    expected = [[m.claim, m.condition, m.description] for m in model_card.measures()]
-    assert [row[:3] for row in rows] == expected
-    assert "model index, not a forecast" in CARD
-
-
-def test_model_card_measures_run_and_verdicts_follow_the_interval():
-    measure = model_card.measures()[1]
-    result = model_card.evaluate(measure, n_seeds=2, observers=30)
-    assert np.isfinite([result.mean, result.low, result.high]).all() and result.seeds == 2
-    table = model_card.table_markdown([result], observers=30)
-    assert "30 observers in every run" in table and measure.description in table
-
-    def verdict(low, high, expected=1):
-        m = dataclasses.replace(measure, expected=expected)
-        return model_card.Result(m, (low + high) / 2, low, high, 30).verdict
-
-    assert verdict(0.1, 0.2) == "holds"
-    assert verdict(-0.2, -0.1) == "fails (reversed)"
-    assert verdict(-0.2, -0.1, expected=-1) == "holds"
-    assert verdict(-0.1, 0.1) == "no effect"
-    assert verdict(0.0, 0.0) == "no effect (identical)"
 
 
 # ------------------------------------------------------------------------------------------
