@@ -549,13 +549,37 @@ def resolve_model(
                     for bloc, share in zip(blocs, shares, strict=True):
                         bloc["share"] = share / total
         try:
-            return ModelSpec.model_validate(data), []
+            spec = ModelSpec.model_validate(data)
+            problems.extend(
+                f"{merged.where(('dynamics', low))}: expected at most dynamics.{high} "
+                f"({_fmt_num(high_value)}), found {_fmt_num(low_value)}"
+                for low, high, low_value, high_value in _unordered_ranges(spec)
+            )
+            if not problems:
+                return spec, []
         except ValidationError as error:
             for e in _relevant(error.errors()):
                 problems.append(
                     f"{merged.where(_clean_loc(e['loc']))}: {describe_error(e, ModelSpec)}"
                 )
     return None, sorted(set(problems), key=problems.index)
+
+
+ORDERED_RANGES = (
+    ("confidence_public_low", "confidence_public_high"),
+    ("confidence_elite_low", "confidence_elite_high"),
+    ("redline_low", "redline_high"),
+)
+"""Pairs of dynamics parameters that are the two ends of one uniform range."""
+
+
+def _unordered_ranges(spec: ModelSpec) -> list[tuple[str, str, float, float]]:
+    dyn = spec.dynamics
+    return [
+        (low, high, getattr(dyn, low), getattr(dyn, high))
+        for low, high in ORDERED_RANGES
+        if getattr(dyn, low) > getattr(dyn, high)
+    ]
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:

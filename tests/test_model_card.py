@@ -9,12 +9,12 @@ shipped sensitivity config is the one the code generates and covers the whole re
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from batchkit import write_checked_folder
 
 from experiments import card_maps, claims_map, drivers, model_card, pattern_region, sobol_design
 from experiments.card_scenarios import SOBOL_SCENARIOS
@@ -201,9 +201,6 @@ def _synthetic_results(folder: Path, samples: int = 64) -> dict:
                 series.append({**key, "step": step, **dict.fromkeys(columns, value)})
                 for bloc in ("Bloc A", "Bloc C"):
                     blocs.append({**key, "step": step, "bloc": bloc, "legitimacy_adversary": value})
-    for name, rows in [("timeseries", series), ("blocs", blocs)]:
-        (folder / name).mkdir(parents=True)
-        pd.DataFrame(rows).to_parquet(folder / name / "part-0-0.parquet")
     manifest = {
         "config_hash": "sha256:synthetic",
         "scenarios": list(SOBOL_SCENARIOS),
@@ -214,7 +211,8 @@ def _synthetic_results(folder: Path, samples: int = 64) -> dict:
         "design_points": points,
         "config": {"model": {"observers": 20}},
     }
-    (folder / "manifest.json").write_text(json.dumps(manifest))
+    frames = {"timeseries": pd.DataFrame(series), "blocs": pd.DataFrame(blocs)}
+    write_checked_folder(folder, manifest, frames)
     return manifest
 
 
