@@ -125,8 +125,8 @@ def largest_observers(config: ExperimentConfig, scenario: str | None = None) -> 
         observers = config.scenario_spec(name).observers
         if observers > best:
             best = observers
-            scenario = config.spec.scenarios[name] or {}
-            key = f"scenarios.{name}.observers" if "observers" in scenario else "model.observers"
+            layer = config.spec.scenarios[name] or {}
+            key = f"scenarios.{name}.observers" if "observers" in layer else "model.observers"
     sweep = config.sweep if scenario is None else None
     swept = sweep.parameters.get("observers") if sweep is not None else None
     if isinstance(swept, RangeSpec):

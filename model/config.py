@@ -16,13 +16,15 @@ import difflib
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StrictBool,
+    Tag,
     ValidationError,
     create_model,
     field_validator,
@@ -527,7 +529,11 @@ def resolve_model(
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     # pydantic puts the literal/union branch or function name into the loc; drop those.
-    return tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
+    return tuple(
+        p
+        for p in loc
+        if not (isinstance(p, str) and (p.startswith("function-") or p in (_LIST, _RANGE)))
+    )
 
 
 def _split_strategy(side: dict[str, Any], role: str, merged: _Layers) -> list[str]:
@@ -582,12 +588,22 @@ class RangeSpec(_Frozen):
     max: float
 
 
+_LIST, _RANGE = "[values]", "{min, max}"
+"""Names of the two shapes of a swept parameter, as pydantic puts them into error paths."""
+
+SweepValues = Annotated[
+    Annotated[list[Any], Tag(_LIST)] | Annotated[RangeSpec, Tag(_RANGE)],
+    Discriminator(lambda value: _RANGE if isinstance(value, Mapping) else _LIST),
+]
+"""A swept parameter: a list of values (grid) or a {min, max} range (lhs, sobol)."""
+
+
 class SweepSpec(_Frozen):
     """A design over model parameters, crossed with the scenarios."""
 
     method: Literal["grid", "lhs", "sobol"] = "grid"
     samples: int | None = Field(None, ge=1, le=1_000_000)
-    parameters: dict[str, list[Any] | RangeSpec] = Field(min_length=1)
+    parameters: dict[str, SweepValues] = Field(min_length=1)
 
 
 class OutputsSpec(_Frozen):
