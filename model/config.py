@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -50,6 +51,11 @@ MAX_SCENARIOS = 1_000
 
 MAX_SWEEP_VALUES = 1_000
 """Most values in all the lists of a grid sweep (validation checks each one)."""
+
+MAX_RESOLVED_VALUES = 400_000
+"""Most values that validating a config may resolve in all. Each scenario, and each design
+value checked against a scenario, is resolved from the defaults (about 300 values), `model` and
+the scenario (about half a second for the most, measured in BENCHMARKS.md)."""
 
 
 class ConfigError(ValueError):
@@ -725,6 +731,45 @@ def sweepable_paths() -> tuple[str, ...]:
     return tuple(paths)
 
 
+def _resolution_budget(spec: ExperimentSpec) -> list[str]:
+    """A problem when resolving every scenario would resolve more than MAX_RESOLVED_VALUES."""
+    shared = _defaults_values() + config_yaml.count_values(spec.model)
+    values = sum(shared + config_yaml.count_values(s or {}) for s in spec.scenarios.values())
+    if values <= MAX_RESOLVED_VALUES:
+        return []
+    return [
+        f"scenarios, model: validating the {len(spec.scenarios):,} scenarios would resolve "
+        f"{values:,} values (for each: the defaults, model and the scenario), expected at most "
+        f"{MAX_RESOLVED_VALUES:,}; use fewer scenarios or a shorter model section"
+    ]
+
+
+def _sweep_budget(spec: ExperimentSpec, config: ExperimentConfig) -> list[str]:
+    """A problem when checking every design value would resolve more than the budget allows."""
+    sweep = spec.sweep
+    assert sweep is not None
+    known = set(sweepable_paths())
+    checks = sum(
+        (len(values) if isinstance(values, list) else 2) * len(_representatives(config, path))
+        for path, values in sweep.parameters.items()
+        if path in known
+    )
+    largest = max(config_yaml.count_values(s or {}) for s in spec.scenarios.values())
+    values = checks * (_defaults_values() + config_yaml.count_values(spec.model) + largest)
+    if values <= MAX_RESOLVED_VALUES:
+        return []
+    return [
+        f"sweep.parameters: checking its {checks:,} design values would resolve {values:,} "
+        f"values (for each: the defaults, model and a scenario), expected at most "
+        f"{MAX_RESOLVED_VALUES:,}; use fewer values or a shorter model section"
+    ]
+
+
+@functools.cache
+def _defaults_values() -> int:
+    return config_yaml.count_values(default_model_dict())
+
+
 def _representatives(config: ExperimentConfig, path: str) -> list[str]:
     """Scenarios that stand for all when checking a design value at `path`.
 
@@ -753,6 +798,9 @@ def _check_sweep(spec: ExperimentSpec, config: ExperimentConfig) -> list[str]:
             f"sweep.parameters: expected at most {MAX_SWEEP_VALUES:,} values in all the lists, "
             f"found {listed:,}"
         ]
+    budget = _sweep_budget(spec, config)
+    if budget:
+        return budget
     for path, values in sweep.parameters.items():
         where = f"sweep.parameters.{path}"
         if path not in known:
@@ -856,6 +904,8 @@ def load_config(
     for name in spec.scenarios:
         if not _valid_name(name):
             problems.append(f"scenarios.{name}: scenario names take only letters, digits, - and _")
+    if not problems:
+        problems.extend(_resolution_budget(spec))
     if problems:
         raise ConfigError(problems, source)
 

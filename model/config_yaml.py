@@ -22,14 +22,14 @@ from typing import Any
 import yaml
 from yaml.composer import Composer
 from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.events import AliasEvent
+from yaml.events import AliasEvent, ScalarEvent
 from yaml.nodes import Node
 from yaml.resolver import Resolver
 
 MAX_CONFIG_BYTES = 1_000_000
 """Largest config file, in bytes (a large config with many scenarios holds a few thousand)."""
 
-MAX_VALUES = 100_000
+MAX_VALUES = 50_000
 """Most values (keys, scalars, mappings and lists) in a config, an alias counting each time
 it is used for everything it names."""
 
@@ -58,49 +58,63 @@ except ImportError:  # pragma: no cover - PyYAML's wheels ship libyaml
 
 
 class _LimitedComposer(Composer):
-    """A composer that counts values (aliases expanded) and nesting, and stops past a limit."""
+    """A composer that counts values (aliases expanded) and nesting, and stops past a limit.
+
+    The size (values) and height (levels) of each anchored node are kept, so that an alias
+    adds what it names without walking it again.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self._values = 0
         self._depth = 0
+        self._reach = 0  # the deepest level reached inside the node being composed
         self._size: dict[Node, int] = {}
         self._height: dict[Node, int] = {}
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
-        if self.check_event(AliasEvent):
-            return self._compose_alias(parent, index)
-        self._depth += 1
-        if self._depth > MAX_DEPTH:
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            return self._compose_alias(parent, index, event)
+        depth = self._depth + 1
+        if depth > MAX_DEPTH:
             self._refuse(
                 f"nested too deeply: expected at most {MAX_DEPTH} levels of mappings and lists",
-                self.peek_event().start_mark,
+                event.start_mark,
             )
-        before = self._values
+        self._count(1, event.start_mark)
+        if isinstance(event, ScalarEvent):
+            self._reach = max(self._reach, depth)
+            node = super().compose_node(parent, index)
+            if event.anchor is not None:
+                self._size[node], self._height[node] = 1, 1
+            return node
+        before, outer_reach = self._values, self._reach
+        self._depth = self._reach = depth
         node = super().compose_node(parent, index)
-        self._depth -= 1
-        self._count(1, node.start_mark)
-        self._size[node] = self._values - before
-        children = _children(node)
-        self._height[node] = 1 + max((self._height.get(c, 1) for c in children), default=0)
+        if event.anchor is not None:
+            self._size[node] = self._values - before + 1
+            self._height[node] = self._reach - depth + 1
+        self._depth, self._reach = depth - 1, max(outer_reach, self._reach)
         return node
 
-    def _compose_alias(self, parent: Node | None, index: Any) -> Node:
-        event = self.peek_event()
+    def _compose_alias(self, parent: Node | None, index: Any, event: AliasEvent) -> Node:
         node = self.anchors.get(event.anchor)
-        if node is not None:
+        if node is not None:  # else the composer reports the undefined alias
             size = self._size.get(node)
             if size is None:
                 self._refuse(
                     f"alias *{event.anchor} names a mapping or list that contains it",
                     event.start_mark,
                 )
-            if self._depth + self._height[node] > MAX_DEPTH:
+            deepest = self._depth + self._height[node]
+            if deepest > MAX_DEPTH:
                 self._refuse(
                     f"nested too deeply through alias *{event.anchor}: expected at most "
                     f"{MAX_DEPTH} levels of mappings and lists",
                     event.start_mark,
                 )
+            self._reach = max(self._reach, deepest)
             self._count(size, event.start_mark)
         return super().compose_node(parent, index)
 
@@ -115,14 +129,6 @@ class _LimitedComposer(Composer):
 
     def _refuse(self, problem: str, mark: Any) -> None:
         raise YamlLimitError(problem=problem, problem_mark=mark)
-
-
-def _children(node: Node) -> list[Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
 
 
 class SafeLimitedLoader(  # type: ignore[misc]
@@ -259,3 +265,17 @@ def check_shape(data: Any) -> None:
                 f"nested too deeply: expected at most {MAX_DEPTH} levels of mappings and lists"
             )
         stack.extend((child, depth + 1) for child in children)
+
+
+def count_values(data: Any) -> int:
+    """How many values plain data holds, as `check_shape` counts them (keys included)."""
+    values, stack = 1, [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            values += 2 * len(item)
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            values += len(item)
+            stack.extend(item)
+    return values

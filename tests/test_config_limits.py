@@ -20,7 +20,13 @@ import pytest
 from experiments import limits
 from experiments.design import design_points, design_size
 from model import config_yaml
-from model.config import MAX_SCENARIOS, MAX_SWEEP_VALUES, ConfigError, load_config
+from model.config import (
+    MAX_RESOLVED_VALUES,
+    MAX_SCENARIOS,
+    MAX_SWEEP_VALUES,
+    ConfigError,
+    load_config,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "name: t\nscenarios:\n  s1: {}\n"
@@ -183,6 +189,29 @@ def test_too_many_grid_values_are_refused(tmp_path: Path) -> None:
     )
     line = _one_line(_run("validate", str(path)), f"{path}: sweep.parameters: ")
     assert f"at most {MAX_SWEEP_VALUES:,} values" in line
+
+
+def test_long_model_section_in_many_scenarios_is_refused(tmp_path: Path) -> None:
+    steps = ", ".join(f"{step}: engage" for step in range(10_000))
+    scenarios = "".join(f"  s{i}: {{}}\n" for i in range(50))
+    text = f"name: t\nmodel:\n  adversary: {{strategy: scripted, timeline: {{{steps}}}}}\n"
+    path = _write(tmp_path, text + "scenarios:\n" + scenarios)
+    line = _one_line(_run("validate", "--force", str(path)), f"{path}: scenarios, model: ")
+    assert "validating the 50 scenarios would resolve" in line
+    assert f"expected at most {MAX_RESOLVED_VALUES:,}" in line
+
+
+def test_design_values_checked_against_many_strategies_are_refused(tmp_path: Path) -> None:
+    strategies = ["walk_away_at, at: 3", "add_conditions_at, at: 3", "silent", "tit_for_tat"]
+    scenarios = "".join(
+        f"  s{i}: {{adversary: {{strategy: {strategy}}}}}\n"
+        for i, strategy in enumerate(strategies)
+    )
+    values = ", ".join(str(step) for step in range(MAX_SWEEP_VALUES))
+    text = f"name: t\nscenarios:\n{scenarios}sweep: {{parameters: {{adversary.at: [{values}]}}}}\n"
+    path = _write(tmp_path, text)
+    line = _one_line(_run("validate", str(path)), f"{path}: sweep.parameters: ")
+    assert f"checking its {4 * MAX_SWEEP_VALUES:,} design values would resolve" in line
 
 
 # --------------------------------------------------------------------------------------------
