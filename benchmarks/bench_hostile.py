@@ -1,12 +1,15 @@
 """Time `run.py validate` on configs made to exhaust the machine, and on the largest legal ones.
 
 Usage: python benchmarks/bench_hostile.py [--repeats 5] [--cases NAME,...]
+                                          [--max-load 0.5] [--max-wait 600]
 
 The script writes each config into a temporary folder, then runs the whole command
 ``python run.py validate FILE`` in a fresh process `--repeats` times (after one warm-up) and
 prints, per case, the median and slowest wall time, the peak memory of the process
-(`ru_maxrss`), the exit status and the first line it printed. Interpreter start-up and imports
-are included: `configs/baseline.yaml` shows what they cost alone.
+(`ru_maxrss`), the exit status, the 1-minute load average before and after, and the first line
+the command printed. Interpreter start-up and imports are included: `configs/baseline.yaml`
+shows what they cost alone. Before each case the script waits until the load average is at
+most `--max-load` (for at most `--max-wait` seconds), since the machine may be shared.
 """
 
 from __future__ import annotations
@@ -147,11 +150,22 @@ def run_once(path: Path) -> tuple[float, float, int, str]:
     return seconds, usage.ru_maxrss / 1024, process.returncode, first
 
 
+def wait_for_low_load(max_load: float, max_wait: float) -> float:
+    """Wait until the 1-minute load average is at most `max_load` (or `max_wait` passed)."""
+    waited = 0.0
+    while os.getloadavg()[0] > max_load and waited < max_wait:
+        time.sleep(5.0)
+        waited += 5.0
+    return os.getloadavg()[0]
+
+
 def main() -> None:
     """Write every case, time it, and print one line per case."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="timed runs per case")
     parser.add_argument("--cases", default=",".join(CASES), help="comma-separated case names")
+    parser.add_argument("--max-load", type=float, default=0.5, help="wait for this load first")
+    parser.add_argument("--max-wait", type=float, default=600.0, help="longest wait, seconds")
     args = parser.parse_args()
     print(f"{platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as folder:
@@ -163,14 +177,17 @@ def main() -> None:
                 else Path(folder) / f"{name}.yaml"
             )
             write(path)
+            before = wait_for_low_load(args.max_load, args.max_wait)
             run_once(path)  # warm-up
             runs = [run_once(path) for _ in range(args.repeats)]
+            after = os.getloadavg()[0]
             seconds = [r[0] for r in runs]
             peak = max(r[1] for r in runs)
             status, first = runs[-1][2], runs[-1][3].replace(str(path), "FILE")
             print(
                 f"{name:<16} median {statistics.median(seconds):.2f} s, slowest "
-                f"{max(seconds):.2f} s, peak {peak:.0f} MiB, exit {status}: {what}\n"
+                f"{max(seconds):.2f} s, peak {peak:.0f} MiB, exit {status}, load {before:.2f} -> "
+                f"{after:.2f}: {what}\n"
                 f"    {first[:160]}",
                 flush=True,
             )

@@ -15,6 +15,7 @@ those are refused whatever the options.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 
 from experiments.design import design_size
@@ -26,8 +27,12 @@ MAX_PLANNED_RUNS = 1_000_000
 MAX_RUN_MEMORY = 2 * 2**30
 """Most estimated peak memory of one run, in bytes (2 GiB): `run`, and each batch worker."""
 
-MAX_BATCH_MEMORY = 8 * 2**30
-"""Most estimated memory of the runs a local batch holds at once (one per worker), in bytes."""
+BATCH_MEMORY_SHARE = 0.8
+"""Most of this machine's memory that the runs of a local batch may hold at once (one run per
+worker), as a share; see `batch_memory_limit`."""
+
+FALLBACK_MACHINE_MEMORY = 8 * 2**30
+"""The machine's memory assumed where the operating system does not tell it (bytes)."""
 
 BASE_MEMORY = 170 * 2**20
 """Bytes of a process that has imported the model and its libraries and made a small run
@@ -165,6 +170,19 @@ def check(
     return found
 
 
+def machine_memory() -> int:
+    """This machine's physical memory in bytes (`FALLBACK_MACHINE_MEMORY` if unknown)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return FALLBACK_MACHINE_MEMORY
+
+
+def batch_memory_limit() -> int:
+    """Most estimated memory that a local batch's workers may hold at once, in bytes."""
+    return int(BATCH_MEMORY_SHARE * machine_memory())
+
+
 def limit_problems(found: Estimate, *, runs: bool, workers: int | None) -> list[str]:
     """One line per limit that `found` passes (empty when it keeps to them all)."""
     problems = []
@@ -177,12 +195,16 @@ def limit_problems(found: Estimate, *, runs: bool, workers: int | None) -> list[
             f"({_memory_terms(found)}), above the limit of {_size(MAX_RUN_MEMORY)} per run; "
             f"{FORCE_HINT}"
         )
-    elif workers is not None and workers > 1 and memory * workers > MAX_BATCH_MEMORY:
-        problems.append(
-            f"{_memory_keys(found)}: {workers} workers at once need about "
-            f"{_size(memory * workers)} ({_size(memory)} per run: {_memory_terms(found)}), "
-            f"above the limit of {_size(MAX_BATCH_MEMORY)}; use fewer --workers or {FORCE_HINT}"
-        )
+    elif workers is not None and min(workers, found.runs) > 1:
+        busy = min(workers, found.runs)  # a worker holds one run at a time
+        limit = batch_memory_limit()
+        if memory * busy > limit:
+            problems.append(
+                f"{_memory_keys(found)}: {busy} workers at once need about "
+                f"{_size(memory * busy)} ({_size(memory)} per run: {_memory_terms(found)}), "
+                f"above the limit of {_size(limit)} ({BATCH_MEMORY_SHARE:.0%} of this "
+                f"machine's memory); use fewer --workers or {FORCE_HINT}"
+            )
     return problems
 
 

@@ -283,14 +283,15 @@ def test_batch_refuses_too_many_runs_and_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_batch_counts_one_run_per_worker(tmp_path: Path) -> None:
-    path = _write(tmp_path, BASE + "model: {observers: 1000000}\n")
+    path = _write(tmp_path, BASE + "model: {observers: 1000000}\nreplications: 1000\n")
     per_run = limits.run_memory(1_000_000, 200)
-    workers = limits.MAX_BATCH_MEMORY // per_run + 1
+    workers = limits.batch_memory_limit() // per_run + 1
     assert per_run <= limits.MAX_RUN_MEMORY  # one run alone is within the limit
     out = tmp_path / "results"
     result = _run("batch", str(path), "--workers", str(workers), "--out", str(out))
     line = _one_line(result, "error: ")
-    assert f"{workers} workers at once" in line and "--workers" in line and "--force" in line
+    assert f"{workers} workers at once" in line and "of this machine's memory" in line
+    assert "--workers" in line and "--force" in line
     assert not out.exists()
 
 
@@ -336,3 +337,40 @@ def test_run_memory_grows_with_each_term() -> None:
 
 def _config_dict(text: str) -> dict:
     return config_yaml.parse_yaml(text)
+
+
+# --------------------------------------------------------------------------------------------
+# --force lets run and batch go past the limits (made small here, so the runs stay cheap)
+# --------------------------------------------------------------------------------------------
+
+
+def test_run_with_force_goes_past_the_memory_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import run
+
+    monkeypatch.setattr(limits, "MAX_RUN_MEMORY", limits.run_memory(10, 3))
+    path = _write(tmp_path, BASE + "model: {observers: 50}\n")
+    out = tmp_path / "out"
+    assert run.main(["run", str(path), "--steps", "3", "--out", str(out)]) == 2
+    assert "above the limit" in capsys.readouterr().err
+    assert not out.exists()
+    assert run.main(["run", str(path), "--steps", "3", "--out", str(out), "--force"]) == 0
+    assert (out / "run.parquet").exists()
+
+
+def test_batch_with_force_goes_past_the_run_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import run
+    from experiments.store import open_results
+
+    monkeypatch.setattr(limits, "MAX_PLANNED_RUNS", 2)
+    path = _write(tmp_path, BASE + "model: {observers: 20}\nsteps: 3\nreplications: 3\n")
+    args = ["batch", str(path), "--workers", "1", "--out", str(tmp_path / "results")]
+    assert run.main(args) == 2
+    assert "3 runs" in capsys.readouterr().err
+    assert not (tmp_path / "results").exists()
+    assert run.main([*args, "--force"]) == 0
+    timeseries = open_results(tmp_path / "results" / "t").timeseries(columns=["replicate"])
+    assert sorted(set(timeseries["replicate"])) == [0, 1, 2]
