@@ -111,6 +111,15 @@ CASES: dict[str, tuple[str, Callable[[Path], None]]] = {
             + "".join(f"  s{i}: {{negotiator: {{deterrence: 0.5}}}}\n" for i in range(1000))
         ),
     ),
+    "model_x_scenarios": (
+        "a 10,000-step timeline in model, shared by 50 scenarios",
+        _text(
+            "name: t\nmodel:\n  adversary: {strategy: scripted, timeline: {"
+            + ", ".join(f"{step}: engage" for step in range(10_000))
+            + "}}\nscenarios:\n"
+            + "".join(f"  s{i}: {{}}\n" for i in range(50))
+        ),
+    ),
     "grid_1000": (
         "a grid of 1,000 values (valid; 1,000 design points)",
         _text(

@@ -4,6 +4,13 @@
 `ExperimentConfig`. Every problem becomes one line naming the file, the dotted key path, what
 was expected and what was found; all lines are raised together as a `ConfigError`.
 
+Types are strict (pydantic's strict mode): no text, float or bool stands in for an integer, no
+text or bool for a number, no binary data for text; an integer is fine where a number is
+expected. The file is read within the limits of `model.config_yaml`, and a config may hold at
+most `MAX_SCENARIOS` scenarios and `MAX_SWEEP_VALUES` grid values, and resolve at most
+`MAX_RESOLVED_VALUES` values when validated; what it may plan (runs, memory) is checked in
+`experiments.limits`.
+
 Precedence: the model's defaults (from the parameter registry), then `model`, then the
 scenario, then a sweep's design point. When a layer sets a side's `strategy`, the strategy keys
 of lower layers are dropped, so that a scenario replaces a strategy as a whole.
@@ -795,12 +802,13 @@ def _check_sweep(spec: ExperimentSpec, config: ExperimentConfig) -> list[str]:
     listed = sum(len(v) for v in sweep.parameters.values() if isinstance(v, list))
     if listed > MAX_SWEEP_VALUES:
         return [
+            *problems,
             f"sweep.parameters: expected at most {MAX_SWEEP_VALUES:,} values in all the lists, "
-            f"found {listed:,}"
+            f"found {listed:,}",
         ]
     budget = _sweep_budget(spec, config)
     if budget:
-        return budget
+        return problems + budget
     for path, values in sweep.parameters.items():
         where = f"sweep.parameters.{path}"
         if path not in known:
