@@ -595,10 +595,14 @@ def _split_strategy(side: dict[str, Any], role: str, merged: _Layers) -> list[st
 
 
 class RangeSpec(_Frozen):
-    """A parameter range for `lhs` and `sobol` designs."""
+    """A parameter range for `lhs` and `sobol` designs.
 
-    min: float
-    max: float
+    Bounds keep their type (an integer stays one), so that a range over an integer parameter
+    takes integer bounds, checked like any value of that parameter.
+    """
+
+    min: int | float
+    max: int | float
 
 
 _LIST, _RANGE = "[values]", "{min, max}"

@@ -481,6 +481,13 @@ CASES: list[tuple[str, str, str, list[str]]] = [
                 [NUMBER, "found '0.1'"],
             ),
             (
+                "range_of_integers_float",
+                BASE + "sweep: {method: lhs, samples: 8, parameters: "
+                "{observers: {min: 20.0, max: 60}}}\n",
+                "sweep.parameters.observers.min",
+                [INTEGER, "found 20.0"],
+            ),
+            (
                 "grid_value_text",
                 BASE + "sweep: {parameters: {negotiator.deterrence: [0.2, '0.5']}}\n",
                 "sweep.parameters.negotiator.deterrence[1]",
