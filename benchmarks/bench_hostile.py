@@ -5,7 +5,8 @@ Usage: python benchmarks/bench_hostile.py [--repeats 5] [--cases NAME,...]
 
 The script writes each config into a temporary folder, then runs the whole command
 ``python run.py validate FILE`` in a fresh process `--repeats` times (after one warm-up) and
-prints, per case, the median and slowest wall time, the peak memory of the process
+prints, per case, the median and slowest wall time, the median CPU time (user + system, which
+moves less than the wall time when the machine is shared), the peak memory of the process
 (`ru_maxrss`), the exit status, the 1-minute load average before and after, and the first line
 the command printed. Interpreter start-up and imports are included: `configs/baseline.yaml`
 shows what they cost alone. Before each case the script waits until the load average is at
@@ -141,8 +142,8 @@ CASES: dict[str, tuple[str, Callable[[Path], None]]] = {
 """Case name: (what it is, a function that writes it to a path)."""
 
 
-def run_once(path: Path) -> tuple[float, float, int, str]:
-    """One `run.py validate PATH`: wall seconds, peak MiB, exit status, first output line."""
+def run_once(path: Path) -> tuple[float, float, float, int, str]:
+    """One `run.py validate PATH`: wall and CPU seconds, peak MiB, exit status, first line."""
     start = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "run.py", "validate", str(path)],
@@ -156,7 +157,8 @@ def run_once(path: Path) -> tuple[float, float, int, str]:
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     first = output.splitlines()[0] if output else ""
-    return seconds, usage.ru_maxrss / 1024, process.returncode, first
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, cpu, usage.ru_maxrss / 1024, process.returncode, first
 
 
 def wait_for_low_load(max_load: float, max_wait: float) -> float:
@@ -191,12 +193,13 @@ def main() -> None:
             runs = [run_once(path) for _ in range(args.repeats)]
             after = os.getloadavg()[0]
             seconds = [r[0] for r in runs]
-            peak = max(r[1] for r in runs)
-            status, first = runs[-1][2], runs[-1][3].replace(str(path), "FILE")
+            cpu = statistics.median(r[1] for r in runs)
+            peak = max(r[2] for r in runs)
+            status, first = runs[-1][3], runs[-1][4].replace(str(path), "FILE")
             print(
-                f"{name:<16} median {statistics.median(seconds):.2f} s, slowest "
-                f"{max(seconds):.2f} s, peak {peak:.0f} MiB, exit {status}, load {before:.2f} -> "
-                f"{after:.2f}: {what}\n"
+                f"{name:<18} median {statistics.median(seconds):.2f} s, slowest "
+                f"{max(seconds):.2f} s, CPU {cpu:.2f} s, peak {peak:.0f} MiB, exit {status}, "
+                f"load {before:.2f} -> {after:.2f}: {what}\n"
                 f"    {first[:160]}",
                 flush=True,
             )
