@@ -31,13 +31,18 @@ BASE = "name: t\nscenarios:\n  s1: {}\n"
 
 
 def alias_bomb(levels: int) -> str:
-    """A scripted timeline entry that is nine aliases of nine aliases ... `levels` deep."""
-    lines = ["name: bomb", "x0: &x0 [engage, engage, engage, engage, engage, engage, engage]"]
+    """A scripted timeline whose entries are lists of nine aliases of the entry before.
+
+    Entry k stands for 9^k actions once its aliases are expanded (YAML "billion laughs").
+    """
+    entries = ["0: &x0 [engage, engage, engage, engage, engage, engage, engage, engage, engage]"]
     for level in range(1, levels + 1):
-        lines.append(f"x{level}: &x{level} [" + ", ".join([f"*x{level - 1}"] * 9) + "]")
-    lines.append("scenarios:")
-    lines.append(f"  s1: {{adversary: {{strategy: scripted, timeline: {{0: *x{levels}}}}}}}")
-    return "\n".join(lines) + "\n"
+        entries.append(f"{level}: &x{level} [" + ", ".join([f"*x{level - 1}"] * 9) + "]")
+    timeline = "".join(f"        {entry}\n" for entry in entries)
+    return (
+        "name: bomb\nscenarios:\n  s1:\n    adversary:\n      strategy: scripted\n"
+        "      timeline:\n" + timeline
+    )
 
 
 def merge_bomb(levels: int) -> str:
@@ -78,7 +83,7 @@ LAX = (
 CASES: dict[str, tuple[str, Callable[[Path], None]]] = {
     "baseline": ("configs/baseline.yaml as shipped (start-up and imports)", lambda p: None),
     "alias_bomb_9": (
-        "alias bomb, 9 levels of 9 aliases in a scripted timeline",
+        "alias bomb: a scripted timeline of 9 levels of 9 aliases",
         _text(alias_bomb(9)),
     ),
     "alias_bomb_12": ("alias bomb, 12 levels", _text(alias_bomb(12))),

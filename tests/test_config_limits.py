@@ -62,13 +62,18 @@ def _write(tmp_path: Path, text: str, name: str = "config.yaml") -> Path:
 
 
 def alias_bomb(levels: int) -> str:
-    """A scripted timeline whose one entry is nine aliases of nine aliases ... `levels` deep."""
-    lines = ["name: bomb", "x0: &x0 [engage, engage, engage, engage, engage, engage, engage]"]
+    """A scripted timeline whose entries are lists of nine aliases of the entry before.
+
+    Entry k stands for 9^k actions once its aliases are expanded (YAML "billion laughs").
+    """
+    entries = ["0: &x0 [engage, engage, engage, engage, engage, engage, engage, engage, engage]"]
     for level in range(1, levels + 1):
-        lines.append(f"x{level}: &x{level} [" + ", ".join([f"*x{level - 1}"] * 9) + "]")
-    lines.append("scenarios:")
-    lines.append(f"  s1: {{adversary: {{strategy: scripted, timeline: {{0: *x{levels}}}}}}}")
-    return "\n".join(lines) + "\n"
+        entries.append(f"{level}: &x{level} [" + ", ".join([f"*x{level - 1}"] * 9) + "]")
+    timeline = "".join(f"        {entry}\n" for entry in entries)
+    return (
+        "name: bomb\nscenarios:\n  s1:\n    adversary:\n      strategy: scripted\n"
+        "      timeline:\n" + timeline
+    )
 
 
 # --------------------------------------------------------------------------------------------
