@@ -48,13 +48,22 @@ class YamlLimitError(yaml.MarkedYAMLError):
 try:  # libyaml's parser when PyYAML has it, else PyYAML's own
     from yaml._yaml import CParser as _Parser
 
-    _PURE_PYTHON = ()
-except ImportError:  # pragma: no cover - PyYAML's wheels ship libyaml
+    _PURE_PYTHON: tuple[type, ...] = ()
+
+    def _start_parser(loader: Any, stream: str) -> None:
+        _Parser.__init__(loader, stream)
+
+except ImportError:  # PyYAML's wheels ship libyaml; a build without it reads more slowly
     from yaml.parser import Parser as _Parser
     from yaml.reader import Reader
     from yaml.scanner import Scanner
 
     _PURE_PYTHON = (Reader, Scanner)
+
+    def _start_parser(loader: Any, stream: str) -> None:
+        Reader.__init__(loader, stream)
+        Scanner.__init__(loader)
+        _Parser.__init__(loader)
 
 
 class _LimitedComposer(Composer):
@@ -137,12 +146,7 @@ class SafeLimitedLoader(  # type: ignore[misc]
     """A safe YAML loader with limits on values, aliases and nesting; duplicate keys refused."""
 
     def __init__(self, stream: str) -> None:
-        for base in _PURE_PYTHON:
-            base.__init__(self, stream)  # type: ignore[call-arg]
-        if _PURE_PYTHON:
-            _Parser.__init__(self)  # type: ignore[call-arg]
-        else:
-            _Parser.__init__(self, stream)  # type: ignore[call-arg]
+        _start_parser(self, stream)
         _LimitedComposer.__init__(self)
         SafeConstructor.__init__(self)
         Resolver.__init__(self)
@@ -165,11 +169,6 @@ class SafeLimitedLoader(  # type: ignore[misc]
                 )
             seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep=deep)
-
-
-SafeLimitedLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, SafeLimitedLoader.construct_yaml_map
-)
 
 
 def parse_yaml(text: str) -> Any:

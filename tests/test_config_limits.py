@@ -379,3 +379,26 @@ def test_batch_with_force_goes_past_the_run_limit(
     assert run.main([*args, "--force"]) == 0
     timeseries = open_results(tmp_path / "results" / "t").timeseries(columns=["replicate"])
     assert sorted(set(timeseries["replicate"])) == [0, 1, 2]
+
+
+def test_limits_hold_without_libyaml(tmp_path: Path) -> None:
+    """On a PyYAML built without its C extension the pure Python parser meets the same limits."""
+    script = (
+        "import sys\n"
+        "sys.modules['yaml._yaml'] = None\n"
+        "from model import config_yaml\n"
+        "assert config_yaml._PURE_PYTHON\n"
+        "for text in sys.argv[1:]:\n"
+        "    try:\n"
+        "        config_yaml.parse_yaml(text)\n"
+        "    except config_yaml.ConfigFileError as error:\n"
+        "        print(error)\n"
+    )
+    texts = [alias_bomb(9), "a: " + "[" * 10_000 + "]" * 10_000, BASE]
+    result = subprocess.run(
+        [sys.executable, "-c", script, *texts], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2, lines  # the valid BASE prints nothing
+    assert "too many values" in lines[0] and "nested too deeply" in lines[1]
