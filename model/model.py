@@ -132,9 +132,11 @@ def flat_parameters_to_nested(parameters: Mapping[str, Any]) -> dict[str, Any]:
     are; ``negotiator_<key>`` and ``adversary_<key>`` go to the side (``negotiator_strategy``,
     ``adversary_at``, ``negotiator_initial_legitimacy_mean``); a dynamics name from the
     registry (``event_rate``) goes to ``dynamics``; ``mechanism_<name>`` to ``mechanisms``.
+    A numpy number (from a parameter grid made with numpy) becomes the Python number it holds.
     """
     nested: dict[str, Any] = {}
     for key, value in parameters.items():
+        value = value.item() if isinstance(value, np.generic) else value
         role = next((r for r in SIDES if key.startswith(r + "_")), None)
         if role is not None:
             rest = key[len(role) + 1 :]
