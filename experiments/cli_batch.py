@@ -8,7 +8,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from experiments.clitypes import EXIT_FAILED, EXIT_OK, positive_int
+from experiments.clitypes import EXIT_FAILED, EXIT_OK, FORCE_HELP, positive_int
 from experiments.errors import UsageError
 
 EXIT_INTERRUPTED = 130
@@ -43,12 +43,15 @@ def confirmer(yes: bool) -> Callable[[str], bool]:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Run (or resume) the batch of a config and print how many runs succeeded and failed."""
-    from experiments.batch import BatchError, NotConfirmedError, run_batch
+    from experiments.batch import BatchError, NotConfirmedError, available_cores, run_batch
+    from experiments.limits import check
     from model.config import load_config
 
     config = load_config(args.config)
     if args.scheduler is not None and not args.scheduler.strip():
         raise UsageError("--scheduler: expected an address such as tcp://127.0.0.1:8786")
+    local = None if args.scheduler else (args.workers or available_cores())
+    check(config, workers=local, force=args.force)
     try:
         outcome = run_batch(
             config,
@@ -130,4 +133,5 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="delete the batch results in DIR/<name>/ and start over (asks first)",
     )
     batch.add_argument("--yes", action="store_true", help="with --fresh: delete without asking")
+    batch.add_argument("--force", action="store_true", help=FORCE_HELP)
     batch.set_defaults(handler=cmd_batch)

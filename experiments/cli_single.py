@@ -6,18 +6,20 @@ import argparse
 import sys
 from pathlib import Path
 
-from experiments.clitypes import EXIT_BAD_INPUT, EXIT_OK, positive_int, seed
+from experiments.clitypes import EXIT_BAD_INPUT, EXIT_OK, FORCE_HELP, positive_int, seed
 from experiments.errors import UsageError
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate each config; print `ok` or its problems."""
+    from experiments.limits import check
     from model.config import ConfigError, load_config
 
     status = EXIT_OK
     for path in args.configs:
         try:
             config = load_config(path)
+            check(config, force=args.force)
         except ConfigError as error:
             for line in error.lines:
                 print(line, file=sys.stderr)
@@ -30,6 +32,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """One run of one scenario."""
+    from experiments.limits import check
     from experiments.single import run_single, summary
     from model.config import load_config
 
@@ -38,6 +41,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"--scenario: expected one of {', '.join(config.scenarios)}, found {args.scenario!r}"
         )
+    check(config, force=args.force, scenario=args.scenario or config.scenarios[0], steps=args.steps)
     run = run_single(config, args.scenario, args.seed, args.steps, args.out)
     print(summary(run))
     return EXIT_OK
@@ -53,6 +57,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         epilog="example: python run.py validate configs/*.yaml",
     )
     validate.add_argument("configs", nargs="+", metavar="CONFIG", help="YAML config file(s)")
+    validate.add_argument("--force", action="store_true", help=FORCE_HELP)
     validate.set_defaults(handler=cmd_validate)
 
     run = commands.add_parser(
@@ -78,4 +83,5 @@ def register(commands: argparse._SubParsersAction) -> None:
     run.add_argument(
         "--out", type=Path, metavar="DIR", help="output folder (default: results/<name>/single)"
     )
+    run.add_argument("--force", action="store_true", help=FORCE_HELP)
     run.set_defaults(handler=cmd_run)

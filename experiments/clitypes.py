@@ -7,6 +7,11 @@ from collections.abc import Callable
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 SEED_MAX = 2**63 - 1
+FORCE_HELP = (
+    "accept a config past the limits on planned runs and estimated memory "
+    "(see experiments/limits.py)"
+)
+"""Help of `--force` (validate, run, batch)."""
 
 
 def integer(low: int, high: int | None = None) -> Callable[[str], int]:

@@ -167,3 +167,19 @@ def _coerce(value: Any, kind: Kind) -> Any:
     if kind == "int" and float(value).is_integer():
         return int(value)
     return float(value) if kind == "float" else value
+
+
+def design_size(sweep: SweepSpec | None) -> int:
+    """How many design points `sweep` gives, counted without making them (1 without a sweep).
+
+    The count equals ``len(design_points(config))``: the product of the grid's list lengths,
+    `samples` for lhs, and ``samples * (D + 2)`` for sobol with D parameters.
+    """
+    if sweep is None:
+        return 1
+    if sweep.method == "grid":
+        return math.prod(
+            len(values) if isinstance(values, list) else 1 for values in sweep.parameters.values()
+        )
+    samples = int(sweep.samples or 0)
+    return samples if sweep.method == "lhs" else samples * (len(sweep.parameters) + 2)

@@ -4,6 +4,13 @@
 `ExperimentConfig`. Every problem becomes one line naming the file, the dotted key path, what
 was expected and what was found; all lines are raised together as a `ConfigError`.
 
+Types are strict (pydantic's strict mode): no text, float or bool stands in for an integer, no
+text or bool for a number, no binary data for text; an integer is fine where a number is
+expected. The file is read within the limits of `model.config_yaml`, and a config may hold at
+most `MAX_SCENARIOS` scenarios and `MAX_SWEEP_VALUES` grid values, and resolve at most
+`MAX_RESOLVED_VALUES` values when validated; what it may plan (runs, memory) is checked in
+`experiments.limits`.
+
 Precedence: the model's defaults (from the parameter registry), then `model`, then the
 scenario, then a sweep's design point. When a layer sets a side's `strategy`, the strategy keys
 of lower layers are dropped, so that a scenario replaces a strategy as a whole.
@@ -14,27 +21,28 @@ from __future__ import annotations
 import copy
 import dataclasses
 import difflib
+import functools
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from types import UnionType
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args
 
 import numpy as np
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PositiveInt,
     StrictBool,
+    Tag,
     ValidationError,
-    ValidationInfo,
     create_model,
     field_validator,
     model_validator,
 )
 
+from model import config_yaml
 from model.actions import SIDES
 from model.parameters import (
     DYNAMICS_PARAMETERS,
@@ -43,10 +51,23 @@ from model.parameters import (
     Parameter,
 )
 from model.rules.blocs import bloc_sizes
-from model.strategies import ALL_STRATEGY_KEYS, STRATEGIES, strategy_keys
+from model.strategies import ALL_STRATEGY_KEYS, STRATEGIES, config_spelling, strategy_keys
 
 NAME_PATTERN = r"^[A-Za-z0-9_-]+$"
 SEED_MAX = 2**63 - 1
+FOUND_CHARACTERS = 60
+"""Longest text quoted whole in an error message; longer text is cut there."""
+
+MAX_SCENARIOS = 1_000
+"""Most scenarios in one config (validation resolves each one in full)."""
+
+MAX_SWEEP_VALUES = 1_000
+"""Most values in all the lists of a grid sweep (validation checks each one)."""
+
+MAX_RESOLVED_VALUES = 400_000
+"""Most values that validating a config may resolve in all. Each scenario, and each design
+value checked against a scenario, is resolved from the defaults (about 300 values), `model` and
+the scenario (about half a second for the most, measured in BENCHMARKS.md)."""
 
 
 class ConfigError(ValueError):
@@ -66,30 +87,9 @@ class ConfigError(ValueError):
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_bool_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        # pydantic's lax mode reads true/false as 1/0; in a config that is a wrong type.
-        if isinstance(value, bool) and info.field_name is not None:
-            kinds = _numeric_kinds(cls.model_fields[info.field_name].annotation)
-            if kinds:
-                raise ValueError(f"expected {kinds}, found {str(value).lower()}")
-        return value
-
-
-def _numeric_kinds(annotation: Any) -> str | None:
-    """'an integer' or 'a number' when `annotation` is a numeric type (not bool), else None."""
-    union = get_origin(annotation) in (Union, UnionType)
-    options = set(get_args(annotation)) if union else {annotation}
-    if bool in options:
-        return None
-    if int in options:
-        return "an integer"
-    if float in options:
-        return "a number"
-    return None
+    # Strict: no string, float or bool stands in for a number, no bytes for a string. An
+    # integer where a number is expected is fine (YAML's `1` for 1.0).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 def _field(p: Parameter, default: Any = ...) -> tuple[type, Any]:
@@ -181,8 +181,9 @@ class ModelSpec(_Frozen):
     peer_model: Literal["deffuant", "hegselmann_krause"] = "deffuant"
     negotiator: SideSpec  # type: ignore[valid-type]
     adversary: SideSpec  # type: ignore[valid-type]
-    media: tuple[OutletSpec, ...] = Field(min_length=1)
-    blocs: tuple[BlocSpec, ...] = Field(min_length=1)
+    # A list is read as a tuple (strict mode takes only tuples); the items stay strict.
+    media: tuple[OutletSpec, ...] = Field(min_length=1, strict=False)
+    blocs: tuple[BlocSpec, ...] = Field(min_length=1, strict=False)
     dynamics: DynamicsSpec = Field(default_factory=DynamicsSpec)  # type: ignore[valid-type]
     mechanisms: MechanismSpec = Field(default_factory=MechanismSpec)  # type: ignore[valid-type]
     salience_shocks: dict[PositiveInt, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
@@ -221,7 +222,7 @@ class ModelSpec(_Frozen):
         data = self.model_dump(mode="json")
         for role in SIDES:
             side = data[role]
-            side.update(side.pop("strategy_options"))
+            side.update(config_spelling(side.pop("strategy_options")))
         return data
 
 
@@ -324,6 +325,8 @@ def format_path(parts: tuple[Any, ...] | list[Any]) -> str:
     """Dotted key path with list positions in brackets: ``model.media[1].bias``."""
     out = ""
     for part in parts:
+        if part == "[key]":  # pydantic's marker of a problem with a mapping's key itself
+            continue
         if isinstance(part, int):
             out += f"[{part}]"
         else:
@@ -333,7 +336,11 @@ def format_path(parts: tuple[Any, ...] | list[Any]) -> str:
 
 def _found(value: Any) -> str:
     if isinstance(value, str):
+        if len(value) > FOUND_CHARACTERS:
+            return f"{value[:FOUND_CHARACTERS]!r}... ({len(value):,} characters)"
         return repr(value)
+    if isinstance(value, bytes | bytearray):
+        return f"binary data ({len(value):,} bytes)"
     if isinstance(value, dict):
         return "a mapping" if value else "an empty mapping"
     if isinstance(value, list):
@@ -359,7 +366,6 @@ def _expected(error: Mapping[str, Any]) -> str:
     simple = {
         "int_parsing": "an integer",
         "int_type": "an integer",
-        "int_from_float": "a whole number",
         "float_parsing": "a number",
         "float_type": "a number",
         "bool_type": "true or false",
@@ -446,6 +452,12 @@ def describe_error(error: Mapping[str, Any], root: type[BaseModel] | None = None
         return f"unknown key (expected one of {len(keys)} known keys{hint})"
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error["msg"]))
+    ctx = error.get("ctx") or {}
+    if kind == "too_long":
+        found = ctx.get("actual_length")
+        if found is None and hasattr(error.get("input"), "__len__"):
+            found = len(error["input"])
+        return f"expected at most {ctx['max_length']:,} items, found {found:,}"
     return f"expected {_expected(error)}, found {_found(error.get('input'))}"
 
 
@@ -584,7 +596,11 @@ def _unordered_ranges(spec: ModelSpec) -> list[tuple[str, str, float, float]]:
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     # pydantic puts the literal/union branch or function name into the loc; drop those.
-    return tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
+    return tuple(
+        p
+        for p in loc
+        if not (isinstance(p, str) and (p.startswith("function-") or p in (_LIST, _RANGE)))
+    )
 
 
 def _split_strategy(side: dict[str, Any], role: str, merged: _Layers) -> list[str]:
@@ -616,13 +632,6 @@ def _split_strategy(side: dict[str, Any], role: str, merged: _Layers) -> list[st
             allowed = ", ".join(sorted(SIDE_KEYS | set(taken)))
             problems.append(f"{merged.where((role, key))}: unknown key (expected one of {allowed})")
         del side[key]
-    fields = {f.alias or k: f for k, f in STRATEGIES[name].Options.model_fields.items()}
-    for key, value in options.items():
-        kinds = _numeric_kinds(fields[key].annotation) if isinstance(value, bool) else None
-        if kinds:  # pydantic's lax mode would read true/false as 1/0
-            problems.append(
-                f"{merged.where((role, key))}: expected {kinds}, found {str(value).lower()}"
-            )
     try:
         validated = STRATEGIES[name].Options.model_validate(options)
         side["strategy_options"] = validated.model_dump(by_alias=True, mode="json")
@@ -640,10 +649,24 @@ def _split_strategy(side: dict[str, Any], role: str, merged: _Layers) -> list[st
 
 
 class RangeSpec(_Frozen):
-    """A parameter range for `lhs` and `sobol` designs."""
+    """A parameter range for `lhs` and `sobol` designs.
 
-    min: float
-    max: float
+    Bounds keep their type (an integer stays one), so that a range over an integer parameter
+    takes integer bounds, checked like any value of that parameter.
+    """
+
+    min: int | float
+    max: int | float
+
+
+_LIST, _RANGE = "[values]", "{min, max}"
+"""Names of the two shapes of a swept parameter, as pydantic puts them into error paths."""
+
+SweepValues = Annotated[
+    Annotated[list[Any], Tag(_LIST)] | Annotated[RangeSpec, Tag(_RANGE)],
+    Discriminator(lambda value: _RANGE if isinstance(value, Mapping) else _LIST),
+]
+"""A swept parameter: a list of values (grid) or a {min, max} range (lhs, sobol)."""
 
 
 class SweepSpec(_Frozen):
@@ -651,7 +674,7 @@ class SweepSpec(_Frozen):
 
     method: Literal["grid", "lhs", "sobol"] = "grid"
     samples: int | None = Field(None, ge=1, le=1_000_000)
-    parameters: dict[str, list[Any] | RangeSpec] = Field(min_length=1)
+    parameters: dict[str, SweepValues] = Field(min_length=1)
 
 
 class OutputsSpec(_Frozen):
@@ -669,7 +692,7 @@ class ExperimentSpec(_Frozen):
     replications: int = Field(1, ge=1, le=10_000_000)
     seed: int = Field(0, ge=0, le=SEED_MAX)
     model: dict[str, Any] = Field(default_factory=dict)
-    scenarios: dict[str, dict[str, Any] | None] = Field(min_length=1)
+    scenarios: dict[str, dict[str, Any] | None] = Field(min_length=1, max_length=MAX_SCENARIOS)
     sweep: SweepSpec | None = None
     outputs: OutputsSpec = Field(default_factory=OutputsSpec)
 
@@ -772,6 +795,60 @@ def sweepable_paths() -> tuple[str, ...]:
     return tuple(paths)
 
 
+def _resolution_budget(spec: ExperimentSpec) -> list[str]:
+    """A problem when resolving every scenario would resolve more than MAX_RESOLVED_VALUES."""
+    shared = _defaults_values() + config_yaml.count_values(spec.model)
+    values = sum(shared + config_yaml.count_values(s or {}) for s in spec.scenarios.values())
+    if values <= MAX_RESOLVED_VALUES:
+        return []
+    return [
+        f"scenarios, model: validating the {len(spec.scenarios):,} scenarios would resolve "
+        f"{values:,} values (for each: the defaults, model and the scenario), expected at most "
+        f"{MAX_RESOLVED_VALUES:,}; use fewer scenarios or a shorter model section"
+    ]
+
+
+def _sweep_budget(spec: ExperimentSpec, config: ExperimentConfig) -> list[str]:
+    """A problem when checking every design value would resolve more than the budget allows."""
+    sweep = spec.sweep
+    assert sweep is not None
+    known = set(sweepable_paths())
+    checks = sum(
+        (len(values) if isinstance(values, list) else 2) * len(_representatives(config, path))
+        for path, values in sweep.parameters.items()
+        if path in known
+    )
+    largest = max(config_yaml.count_values(s or {}) for s in spec.scenarios.values())
+    values = checks * (_defaults_values() + config_yaml.count_values(spec.model) + largest)
+    if values <= MAX_RESOLVED_VALUES:
+        return []
+    return [
+        f"sweep.parameters: checking its {checks:,} design values would resolve {values:,} "
+        f"values (for each: the defaults, model and a scenario), expected at most "
+        f"{MAX_RESOLVED_VALUES:,}; use fewer values or a shorter model section"
+    ]
+
+
+@functools.cache
+def _defaults_values() -> int:
+    return config_yaml.count_values(default_model_dict())
+
+
+def _representatives(config: ExperimentConfig, path: str) -> list[str]:
+    """Scenarios that stand for all when checking a design value at `path`.
+
+    A value's problems depend on the scenario only through the strategy that takes (or does
+    not take) a strategy key; any scenario stands for all the others at any other path.
+    """
+    role, _, key = path.partition(".")
+    if role not in SIDES or key not in ALL_STRATEGY_KEYS:
+        return [config.scenarios[0]]
+    first: dict[str, str] = {}
+    for name in config.scenarios:
+        first.setdefault(config.scenario_spec(name).side(role).strategy, name)
+    return list(first.values())
+
+
 def _check_sweep(spec: ExperimentSpec, config: ExperimentConfig) -> list[str]:
     sweep = spec.sweep
     assert sweep is not None
@@ -779,6 +856,16 @@ def _check_sweep(spec: ExperimentSpec, config: ExperimentConfig) -> list[str]:
     known = set(sweepable_paths())
     if sweep.method in ("lhs", "sobol") and sweep.samples is None:
         problems.append(f"sweep.samples: required for method {sweep.method}, found nothing")
+    listed = sum(len(v) for v in sweep.parameters.values() if isinstance(v, list))
+    if listed > MAX_SWEEP_VALUES:
+        return [
+            *problems,
+            f"sweep.parameters: expected at most {MAX_SWEEP_VALUES:,} values in all the lists, "
+            f"found {listed:,}",
+        ]
+    budget = _sweep_budget(spec, config)
+    if budget:
+        return problems + budget
     for path, values in sweep.parameters.items():
         where = f"sweep.parameters.{path}"
         if path not in known:
@@ -817,7 +904,7 @@ def _check_sweep(spec: ExperimentSpec, config: ExperimentConfig) -> list[str]:
                 continue
             samples = [(f"{where}.min", values.min), (f"{where}.max", values.max)]
         for label, value in samples:
-            for name in spec.scenarios:
+            for name in _representatives(config, path):
                 layers = config._layers(name)
                 layers.append(("sweep.parameters", _unflatten({path: value})))
                 _, found = resolve_model(layers)
@@ -828,62 +915,12 @@ def _check_sweep(spec: ExperimentSpec, config: ExperimentConfig) -> list[str]:
     return problems
 
 
-def _safe_load(text: str) -> Any:
-    return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that rejects a key repeated in one mapping."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        try:
-            hash(key)
-        except TypeError:
-            continue  # SafeLoader.construct_mapping reports the unhashable key with its line
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                f"duplicate key {key!r} (first at line {seen[key] + 1})",
-                key_node.start_mark,
-            )
-        seen[key] = key_node.start_mark.line
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def read_yaml(path: str | Path) -> Any:
-    """Read a YAML file with a safe loader; ConfigError on a missing, empty or malformed file."""
-    path = Path(path)
-    source = str(path)
-    if not path.exists():
-        raise ConfigError(["file not found"], source)
-    if path.is_dir():
-        raise ConfigError(["is a directory, expected a YAML file"], source)
+    """Read a YAML config file safely (`model.config_yaml`); ConfigError naming the file."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError([f"cannot read the file ({error.__class__.__name__})"], source) from None
-    try:
-        data = _safe_load(text)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = error.problem or "invalid YAML"
-        if error.context and "duplicate" not in problem:
-            problem = f"{error.context}, {problem}"
-        raise ConfigError([f"{where}invalid YAML: {problem}"], source) from None
-    except yaml.YAMLError as error:
-        raise ConfigError([f"invalid YAML: {error}"], source) from None
-    if data is None:
-        raise ConfigError(["the file is empty, expected a mapping with name and scenarios"], source)
-    return data
+        return config_yaml.read_yaml(path)
+    except config_yaml.ConfigFileError as error:
+        raise ConfigError([str(error)], str(path)) from None
 
 
 def load_config(
@@ -895,6 +932,10 @@ def load_config(
         ConfigError: with one line per problem, each naming the file and the key path.
     """
     if isinstance(config, Mapping):
+        try:
+            config_yaml.check_shape(config)
+        except config_yaml.ConfigFileError as error:
+            raise ConfigError([str(error)], source) from None
         raw = copy.deepcopy(dict(config))
     else:
         source = source or str(config)
@@ -928,6 +969,8 @@ def load_config(
     for name in spec.scenarios:
         if not _valid_name(name):
             problems.append(f"scenarios.{name}: scenario names take only letters, digits, - and _")
+    if not problems:
+        problems.extend(_resolution_budget(spec))
     if problems:
         raise ConfigError(problems, source)
 

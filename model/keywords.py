@@ -4,7 +4,8 @@ Each keyword names one value of the `model` section with underscores: ``observer
 ``elite_share``, ``peer_model``, ``media`` (a preset name), ``negotiator_strategy``,
 ``adversary_at`` (a strategy key), ``negotiator_initial_legitimacy_mean`` (a side parameter),
 ``event_rate`` or ``evidence_walk_away_faith`` (a dynamics parameter) and
-``mechanism_backfire`` (a switch).
+``mechanism_backfire`` (a switch). A numpy number (from a parameter grid made with numpy) is
+taken as the Python number it holds.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
+
+import numpy as np
 
 from model.actions import SIDES
 from model.config import ConfigError, ModelSpec, resolve_model
@@ -54,6 +57,7 @@ def keywords_to_nested(parameters: Mapping[str, Any]) -> dict[str, Any]:
             ]
         )
     for key, value in parameters.items():
+        value = value.item() if isinstance(value, np.generic) else value  # a numpy grid value
         *parents, last = paths[key]
         here = nested
         for part in parents:

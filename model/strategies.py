@@ -1,19 +1,30 @@
 """Strategies: how a state chooses its action each step. Both sides may use any of them.
 
-Each strategy is a class with a pydantic `Options` model (its config keys, validated with
-ranges) and a `decide` method from a `DecisionContext` to an `Action`. The model builds one per
-side with `build_strategy`.
+Each strategy is a class with a pydantic `Options` model (its config keys, validated in
+strict mode with ranges: a step is an integer, never a string or a float) and a `decide`
+method from a `DecisionContext` to an `Action`. The model builds one per side with
+`build_strategy`.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Annotated, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    PositiveInt,
+    Strict,
+)
+from pydantic_core import PydanticCustomError
 
 from model.actions import Action
 from model.rules.escalation import ADAPTIVE_ACTIONS, logit_choice
@@ -36,7 +47,23 @@ class DecisionContext:
 
 
 class _Options(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
+
+
+def _action_name(value: Any) -> Any:
+    """Let only text (or an Action) through to the Action enum: no bytes, no numbers."""
+    if isinstance(value, str):
+        return value
+    expected = [repr(a.value) for a in Action]
+    raise PydanticCustomError(
+        "enum",
+        "Input should be {expected}",
+        {"expected": f"{', '.join(expected[:-1])} or {expected[-1]}"},
+    )
+
+
+ActionName = Annotated[Action, Strict(False), BeforeValidator(_action_name)]
+"""An action as a config spells it: its name, e.g. ``walk_away``."""
 
 
 class Strategy(ABC):
@@ -173,7 +200,7 @@ class Silent(Strategy):
 
 
 class _ScriptedOptions(_Options):
-    timeline: dict[NonNegativeInt, Action] = Field(
+    timeline: dict[NonNegativeInt, ActionName] = Field(
         min_length=1, description="{step: action}; an action holds until the next entry"
     )
 
@@ -224,7 +251,19 @@ def strategy_keys(name: str) -> tuple[str, ...]:
 ALL_STRATEGY_KEYS: frozenset[str] = frozenset(k for n in STRATEGIES for k in strategy_keys(n))
 
 
-def build_strategy(name: str, options: dict | None = None) -> Strategy:
-    """Build strategy `name` from its (already validated or raw) config keys."""
+def build_strategy(name: str, options: Mapping[str, Any] | None = None) -> Strategy:
+    """Build strategy `name` from its validated options as a `SideSpec` stores them.
+
+    The stored options are in JSON spelling (a timeline's steps are strings, its actions their
+    names), so they are read back without strict mode; configs are checked strictly before.
+    """
     cls = STRATEGIES[name]
-    return cls(cls.Options.model_validate(options or {}))
+    return cls(cls.Options.model_validate(dict(options or {}), strict=False))
+
+
+def config_spelling(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored strategy options (JSON spelling) as a config spells them: integer steps."""
+    spelled = dict(options)
+    if isinstance(spelled.get("timeline"), Mapping):
+        spelled["timeline"] = {int(step): a for step, a in spelled["timeline"].items()}
+    return spelled

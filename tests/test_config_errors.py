@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from model.config import ConfigError, load_config
 
@@ -30,6 +31,23 @@ model:
     - {name: Loud outlet, bias: 3, reach: 0.3, indexing: 0.4}
 """
 
+INTEGER, NUMBER = "expected an integer", "expected a number"
+NUMBER_TRUE = [NUMBER, "found true"]
+BINARY = "!!binary aGVsbG8="  # the five bytes of "hello"
+TEXT_WORDS = ["expected a string", "found binary data (5 bytes)"]
+AT = "scenarios.X.adversary.at"
+
+
+def model(line: str) -> str:
+    """BASE with a `model` section of one line."""
+    return BASE + f"model:\n  {line}\n"
+
+
+def side(strategy: str) -> str:
+    """A config whose scenario X gives the adversary `strategy` (with its keys)."""
+    return f"name: t\nscenarios:\n  X:\n    adversary: {{strategy: {strategy}}}\n"
+
+
 # (case id, file text, what follows "FILE: " in the expected line, words that line contains)
 CASES: list[tuple[str, str, str, list[str]]] = [
     # YAML itself
@@ -37,13 +55,13 @@ CASES: list[tuple[str, str, str, list[str]]] = [
         "yaml_syntax",
         "name: t\nscenarios:\n  s1: {adversary: [\n  bad: : :\n",
         "line 4, column",
-        ["invalid YAML", "expected the node content"],
+        ["invalid YAML", "node content"],
     ),
     (
         "yaml_tab",
         "name: t\n\tsteps: 3\nscenarios: {s1: {}}\n",
         "line 2, column 1",
-        ["invalid YAML", "cannot start any token"],
+        ["invalid YAML", "tab character" if yaml.__with_libyaml__ else "cannot start any token"],
     ),
     (
         "duplicate_scenario",
@@ -121,7 +139,7 @@ CASES: list[tuple[str, str, str, list[str]]] = [
         "observers_float",
         BASE + "model:\n  observers: 1.5\n",
         "model.observers",
-        ["expected a whole number", "found 1.5"],
+        ["expected an integer", "found 1.5"],
     ),
     (
         "observers_list",
@@ -338,7 +356,151 @@ CASES: list[tuple[str, str, str, list[str]]] = [
         BASE + "outputs: {agents_every: -1}\n",
         "outputs.agents_every",
         ["expected a value >= 0", "found -1"],
-    ),
+    ),  # strict types: no text, float or bool for an integer; no text or bool for a number; no
+    # binary data (YAML's !!binary) for text
+    *[
+        (f"strict_{case_id}", text, head, words)
+        for case_id, text, head, words in [
+            ("steps_text", BASE + 'steps: "10"\n', "steps", [INTEGER, "found '10'"]),
+            ("replications_float", BASE + "replications: 2.0\n", "replications", [INTEGER, "2.0"]),
+            ("seed_text", BASE + 'seed: "7"\n', "seed", [INTEGER, "found '7'"]),
+            ("description_binary", BASE + f"description: {BINARY}\n", "description", TEXT_WORDS),
+            ("name_number", BASE.replace("name: t", "name: 42"), "name", ["a string", "found 42"]),
+            ("observers_text", model("observers: '500'"), "model.observers", [INTEGER, "'500'"]),
+            ("elite_share_bool", model("elite_share: true"), "model.elite_share", NUMBER_TRUE),
+            (
+                "deterrence_text",
+                model("negotiator: {deterrence: '0.5'}"),
+                "model.negotiator.deterrence",
+                [NUMBER, "found '0.5'"],
+            ),
+            (
+                "concentration_text",
+                model("adversary: {initial_legitimacy: {mean: 0.5, concentration: '6'}}"),
+                "model.adversary.initial_legitimacy.concentration",
+                [NUMBER, "found '6'"],
+            ),
+            (
+                "outlet_reach_text",
+                model("media: [{name: W, bias: 0, reach: '0.5', indexing: 0.8}]"),
+                "model.media[0].reach",
+                [NUMBER, "found '0.5'"],
+            ),
+            (
+                "outlet_name_binary",
+                model(f"media: [{{name: {BINARY}, bias: 0, reach: 0.5, indexing: 0.8}}]"),
+                "model.media[0].name",
+                TEXT_WORDS,
+            ),
+            (
+                "bloc_share_text",
+                model("blocs: [{name: B, share: '1'}]"),
+                "model.blocs[0].share",
+                [NUMBER, "found '1'"],
+            ),
+            (
+                "bloc_tilt_bool",
+                model("blocs: [{name: B, share: 1, tilt: {negotiator: false}}]"),
+                "model.blocs[0].tilt.negotiator",
+                [NUMBER, "found false"],
+            ),
+            (
+                "dynamics_text",
+                model("dynamics: {event_rate: '0.5'}"),
+                "model.dynamics.event_rate",
+                [NUMBER, "found '0.5'"],
+            ),
+            (
+                "peer_model_binary",
+                model(f"peer_model: {BINARY}"),
+                "model.peer_model",
+                ["expected one of deffuant", "binary data"],
+            ),
+            (
+                "multilateral_number",
+                model("adversary: {multilateral: 1}"),
+                "model.adversary.multilateral",
+                ["expected true or false", "found 1"],
+            ),
+            ("at_text", side("walk_away_at, at: '5'"), AT, [INTEGER, "found '5'"]),
+            ("at_float", side("walk_away_at, at: 5.0"), AT, [INTEGER, "found 5.0"]),
+            (
+                "concede_for_float",
+                side("costly_reassurance, concede_from: 2, concede_for: 3.0"),
+                "scenarios.X.adversary.concede_for",
+                [INTEGER, "found 3.0"],
+            ),
+            (
+                "sanction_from_text",
+                side("sanction_every, every: 5, from: '3'"),
+                "scenarios.X.adversary.from",
+                [INTEGER, "found '3'"],
+            ),
+            (
+                "rationality_text",
+                side("adaptive, rationality: '5'"),
+                "scenarios.X.adversary.rationality",
+                [NUMBER, "found '5'"],
+            ),
+            (
+                "timeline_step_text",
+                side("scripted, timeline: {'5': walk_away}"),
+                "scenarios.X.adversary.timeline.5",
+                [INTEGER, "found '5'"],
+            ),
+            (
+                "timeline_action_binary",
+                side(f"scripted, timeline: {{5: {BINARY}}}"),
+                "scenarios.X.adversary.timeline[5]",
+                ["expected one of engage", "binary data"],
+            ),
+            (
+                "strategy_binary",
+                side(BINARY),
+                "scenarios.X.adversary.strategy",
+                ["expected one of always_engage", "binary data"],
+            ),
+            (
+                "agents_every_float",
+                BASE + "outputs: {agents_every: 1.0}\n",
+                "outputs.agents_every",
+                [INTEGER, "found 1.0"],
+            ),
+            (
+                "samples_float",
+                BASE + "sweep: {method: lhs, samples: 64.0, parameters: "
+                "{dynamics.contrast: {min: 0.1, max: 0.8}}}\n",
+                "sweep.samples",
+                [INTEGER, "found 64.0"],
+            ),
+            (
+                "range_text",
+                BASE + "sweep: {method: lhs, samples: 8, parameters: "
+                "{dynamics.contrast: {min: '0.1', max: 0.8}}}\n",
+                "sweep.parameters.dynamics.contrast.min",
+                [NUMBER, "found '0.1'"],
+            ),
+            (
+                "range_of_integers_float",
+                BASE + "sweep: {method: lhs, samples: 8, parameters: "
+                "{observers: {min: 20.0, max: 60}}}\n",
+                "sweep.parameters.observers.min",
+                [INTEGER, "found 20.0"],
+            ),
+            (
+                "grid_value_text",
+                BASE + "sweep: {parameters: {negotiator.deterrence: [0.2, '0.5']}}\n",
+                "sweep.parameters.negotiator.deterrence[1]",
+                [NUMBER, "found '0.5'"],
+            ),
+            (
+                "grid_observers_float",
+                BASE + "sweep: {parameters: {observers: [100, 200.0]}}\n",
+                "sweep.parameters.observers[1]",
+                [INTEGER, "found 200.0"],
+            ),
+        ]
+    ],
 ]
 
 CASE_IDS = [case[0] for case in CASES]
@@ -425,7 +587,7 @@ def test_all_problems_in_one_error(tmp_path: Path) -> None:
         load_config(path)
     lines = info.value.lines
     _expected_line(lines, str(path), "model.elite_share", ["<= 1", "found 2"])
-    _expected_line(lines, str(path), "model.observers", ["whole number", "found 1.5"])
+    _expected_line(lines, str(path), "model.observers", ["expected an integer", "found 1.5"])
 
 
 # --------------------------------------------------------------------------------------------

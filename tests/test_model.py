@@ -115,6 +115,15 @@ def test_mesa_batch_run_returns_output_columns():
     assert (walked["action_adversary"] == "walk_away").all()
 
 
+def test_keyword_parameters_take_numpy_numbers_but_not_text():
+    grid = np.arange(40, 80, 20)  # numpy integers, as a parameter grid often holds them
+    side = {"adversary_strategy": "walk_away_at", "adversary_at": np.int64(3)}
+    models = [DiplomacyModel(observers=n, rng=1, **side) for n in grid]
+    assert [m.spec.observers for m in models] == [40, 60]
+    with pytest.raises(ConfigError, match=r"parameters\.observers: expected an integer"):
+        DiplomacyModel(observers="60", rng=1)
+
+
 @pytest.mark.parametrize("path", CONFIGS, ids=[p.stem for p in CONFIGS])
 def test_every_shipped_config_validates_and_runs(path):
     text = path.read_text()
