@@ -104,7 +104,7 @@ def registry_paths() -> list[tuple[str, Parameter, str | None]]:
 
 def plausible_range(
     p: Parameter, role: str | None = None, spread: float = 1.0
-) -> tuple[float, float]:
+) -> tuple[float, float] | tuple[int, int]:
     """A plausible range around the default of `p` (module docstring), widened by `spread`.
 
     Args:
@@ -131,7 +131,7 @@ def plausible_range(
         low, high = sorted((value * (1 - factor), value * (1 + factor)))
     low, high = max(low, p.low), min(high, p.high)
     if p.integer:
-        low, high = float(math.ceil(low)), float(math.floor(high))
+        return math.ceil(low), math.floor(high)
     return float(low), float(high)
 
 
