@@ -53,7 +53,8 @@ def models(spec: ModelSpec, steps: int, n: int = REPLICATES, stop: int | None = 
     out = []
     for seed in seeds(n):
         model = DiplomacyModel(spec, rng=seed, horizon=steps)
-        model.run_for(steps)
+        if steps:
+            model.run_for(steps)
         out.append(model)
     return out
 
@@ -102,6 +103,9 @@ def unpaired_interval(
     """Mean difference a - b of independent samples with its Welch t interval."""
     a, b = np.asarray(a, float), np.asarray(b, float)
     va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
+    mean = float(a.mean() - b.mean())
+    if va + vb == 0:
+        return mean, mean, mean
     se = np.sqrt(va + vb)
     dof = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
     half = stats.t.ppf(0.5 + level / 2, dof) * se
