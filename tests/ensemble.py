@@ -109,7 +109,6 @@ def unpaired_interval(
     se = np.sqrt(va + vb)
     dof = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
     half = stats.t.ppf(0.5 + level / 2, dof) * se
-    mean = float(a.mean() - b.mean())
     return mean, mean - half, mean + half
 
 
