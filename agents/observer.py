@@ -17,7 +17,8 @@ class Observer(mesa.Agent):
 
     Its state lives in the model's observer arrays, updated as whole arrays each step; this
     agent is a view onto entry `index` of them, for inspection, reporters and the dashboard.
-    `legitimacy_negotiator` and `legitimacy_adversary` are L^N and L^A in [0, 1],
+    `legitimacy_negotiator` and `legitimacy_adversary` are L^N and L^A in (0, 1), held as
+    log-odds (`logodds_*`); `news_*` is the news of each side's acts it is still absorbing;
     `blame_adversary` is beta (share of blame on the adversary), `confidence_bound` is eps,
     `scepticism` is s (of unilateral sanctions) and `strength_orientation` is h_obs.
     """
@@ -26,6 +27,10 @@ class Observer(mesa.Agent):
     legitimacy_adversary = ArrayView("legitimacy", side=1)
     initial_legitimacy_negotiator = ArrayView("legitimacy_initial", side=0)
     initial_legitimacy_adversary = ArrayView("legitimacy_initial", side=1)
+    logodds_negotiator = ArrayView("logodds", side=0)
+    logodds_adversary = ArrayView("logodds", side=1)
+    news_negotiator = ArrayView("news", side=0)
+    news_adversary = ArrayView("news", side=1)
     blame_adversary = ArrayView("blame")
     confidence_bound = ArrayView("confidence_bound")
     scepticism = ArrayView("scepticism")

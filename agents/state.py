@@ -18,21 +18,21 @@ class State(mesa.Agent):
     """A state in the conflict, as negotiator (N) or adversary (A): the same class for both.
 
     Every difference between the two sides is a parameter: strategy, deterrence D,
-    hawkishness h, private type theta (preparing or posturing), red line rho, caution and
-    economic reach. Its dynamic state (face F, good-faith record R, escalation cost C, belief
-    pi that the other is preparing, red-line estimate mu with variance tau^2) lives in the
-    model's side-indexed arrays; this agent is a view onto entry `side` of them and holds its
-    strategy and any intervention.
+    hawkishness h, private type theta (preparing or posturing), red line rho and caution. Its
+    dynamic state (the posture it holds, face F, good-faith record R, escalation cost C,
+    belief pi that the other is preparing, red-line estimate mu with variance tau^2, weeks
+    waiting at the table without progress) lives in the model; this agent is a view onto entry
+    `side` of the side-indexed arrays and holds its strategy and any intervention.
     """
 
     deterrence = ArrayView("deterrence", index_attr="side")
     hawkishness = ArrayView("hawkishness", index_attr="side")
     caution = ArrayView("caution", index_attr="side")
-    economic_reach = ArrayView("economic_reach", index_attr="side")
     red_line = ArrayView("red_line", index_attr="side")
     preparing = ArrayView("preparing", index_attr="side")
     face = ArrayView("face", index_attr="side")
     record = ArrayView("record", index_attr="side")
+    fruitless_weeks = ArrayView("fruitless_weeks", index_attr="side")
     escalation_cost = ArrayView("escalation_cost", index_attr="side")
     type_belief = ArrayView("type_belief", index_attr="side")
     redline_estimate = ArrayView("redline_mean", index_attr="side")
@@ -55,9 +55,14 @@ class State(mesa.Agent):
         return self.model.states[1 - self.side]
 
     @property
+    def held(self) -> Action:
+        """The posture the state holds (events leave it as it was)."""
+        return self.model.held[self.side]
+
+    @property
     def at_table(self) -> bool:
-        """Whether this step's action keeps the state at the table."""
-        return self.action is not None and self.action.at_table
+        """Whether the posture the state holds keeps it at the table."""
+        return self.held.at_table
 
     @property
     def redline_uncertainty(self) -> float:

@@ -141,9 +141,9 @@ def announce(args: argparse.Namespace, name: str, token: str | None) -> None:
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Validate the config, check the address, then serve the dashboard until Ctrl-C."""
-    from model.config import load_config
+    from dashboards.session import load_live_config
 
-    config = load_config(args.config)
+    config = load_live_config(Path(args.config))
     check_results(Path(args.results))
     token = access_token(args)
     check_address(args.host, args.port)

@@ -256,7 +256,7 @@ class DashboardSession:
             ConfigError: if the config does not validate.
         """
         path = Path(path) if path is not None else start_config()
-        config = load_config(path)
+        config = load_live_config(path)
         return cls.from_config(config, path, ConfigCatalog.beside(path))
 
     @classmethod
@@ -292,7 +292,7 @@ class DashboardSession:
             self.problems = [f"config not opened: {error}"]
             return False
         try:
-            config = load_config(path)
+            config = load_live_config(path)
         except ConfigError as error:
             self.problems = [f"config not opened: {line}" for line in page_lines(error, path.name)]
             return False
@@ -733,6 +733,28 @@ class DashboardSession:
             return None
         self._accept(label)
         return value
+
+
+def load_live_config(path: Path) -> ExperimentConfig:
+    """Load a config for the live dashboard: valid, and each scenario's run within the limit.
+
+    A live run is held in the server's memory, so a scenario whose run is estimated past the
+    memory limit of `experiments.limits` is refused here, with no `--force`.
+
+    Raises:
+        ConfigError: the config's problems, or one line per scenario past the limit.
+    """
+    from experiments import limits
+
+    config = load_config(path)
+    try:
+        for scenario in config.scenarios:
+            limits.check(config, scenario=scenario)
+    except ConfigError as error:
+        live = "the live dashboard holds the run in memory"
+        problems = [line.replace(limits.FORCE_HINT, live) for line in error.problems]
+        raise ConfigError(problems, error.source) from None
+    return config
 
 
 def _build_model(config: ExperimentConfig, settings: Settings) -> DiplomacyModel:

@@ -135,9 +135,9 @@ def gap_data(snap: Snapshot, width: float = 0.025) -> pd.DataFrame:
 
 
 def media_data(snap: Snapshot) -> pd.DataFrame:
-    """What each outlet says about each side this week (its frame, 0 to 1)."""
+    """What each outlet reports of each side this week (mean over observers, evidence units)."""
     current = snap.media[snap.media["step"] == snap.step]
-    return current[["outlet", "frame_negotiator", "frame_adversary", "effective_indexing"]].copy()
+    return current[["outlet", "report_negotiator", "report_adversary", "effective_indexing"]].copy()
 
 
 def network_data(snap: Snapshot) -> pd.DataFrame:
@@ -505,13 +505,17 @@ def gap_spec(snap: Snapshot) -> dict[str, Any]:
 @functools.cache
 def _media_template() -> dict[str, Any]:
     y = alt.Y("outlet:N", title=None, sort=None, axis=alt.Axis(labelLimit=180))
-    x_scale = alt.Scale(domain=[0, 1])
+    x_scale = alt.Scale(zero=True, nice=True)
     link = (
         alt.Chart(alt.NamedData("outlets"))
         .mark_rule(color="#AAB2BD", strokeWidth=2)
         .encode(
-            x=alt.X("frame_adversary:Q", scale=x_scale, title="Tone of its reports (0 to 1)"),
-            x2="frame_negotiator:Q",
+            x=alt.X(
+                "report_adversary:Q",
+                scale=x_scale,
+                title="What it reports (evidence for + or against -)",
+            ),
+            x2="report_negotiator:Q",
             y=y,
         )
     )
@@ -522,7 +526,7 @@ def _media_template() -> dict[str, Any]:
             x=alt.X("frame:Q", scale=x_scale),
             y=y,
             color=alt.Color("side:N", scale=_SIDE_SCALE, title=None),
-            tooltip=["outlet:N", "side:N", alt.Tooltip("frame:Q", format=".3f")],
+            tooltip=["outlet:N", "side:N", alt.Tooltip("frame:Q", title="report", format="+.3f")],
         )
     )
     return _finish(alt.layer(link, dots).properties(width="container", height=_HEIGHT))
@@ -532,15 +536,15 @@ def media_spec(snap: Snapshot) -> dict[str, Any]:
     """What each outlet says about each side this week: one dot per side on a 0-1 tone scale."""
     data = media_data(snap)
     frames = []
-    for role, column in (("negotiator", "frame_negotiator"), ("adversary", "frame_adversary")):
+    for role, column in (("negotiator", "report_negotiator"), ("adversary", "report_adversary")):
         frames.extend(
             {"outlet": o, "side": ROLE_LABELS[role], "frame": f}
             for o, f in zip(data["outlet"].tolist(), data[column].tolist(), strict=True)
         )
     parts = [
-        f"{o}: N {n:.2f}, A {a:.2f}"
+        f"{o}: N {n:+.3f}, A {a:+.3f}"
         for o, n, a in zip(
-            data["outlet"], data["frame_negotiator"], data["frame_adversary"], strict=True
+            data["outlet"], data["report_negotiator"], data["report_adversary"], strict=True
         )
     ]
     return _spec(

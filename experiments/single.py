@@ -50,7 +50,7 @@ def run_single(
 
     The seed defaults to that of replicate 0 (the seed `batch` gives it); the folder defaults
     to ``results/<name>/single``. Files: ``run.parquet`` (the model-level time series of
-    MODEL_SPEC and ``model_version``), ``blocs.parquet``, ``media.parquet`` and
+    MODEL_SPEC), ``blocs.parquet``, ``media.parquet`` (every row with ``model_version``) and
     ``run.yaml`` (the resolved config of the run).
     """
     name = scenario or config.scenarios[0]
@@ -61,8 +61,8 @@ def run_single(
     result = simulate(spec, seed, steps)
     timeseries = result.timeseries.assign(model_version=MODEL_VERSION)
     write_parquet(timeseries, out / "run.parquet")
-    write_parquet(result.blocs, out / "blocs.parquet")
-    write_parquet(result.media, out / "media.parquet")
+    write_parquet(result.blocs.assign(model_version=MODEL_VERSION), out / "blocs.parquet")
+    write_parquet(result.media.assign(model_version=MODEL_VERSION), out / "media.parquet")
     resolved = {
         "name": config.name,
         "scenario": name,

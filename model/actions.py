@@ -1,4 +1,4 @@
-"""Actions a state can take in one step: postures (at the table or away) and events."""
+"""Actions a state can take in one step: postures (held until changed) and events."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from enum import Enum
 
 
 class Action(Enum):
-    """One state's action in one step (MODEL_SPEC, "Actions: postures and events").
+    """One state's action in one step (MODEL_SPEC, "Actions: postures, events, evidence").
 
-    Each member carries its newsworthiness, whether it keeps the side at the table, whether it
-    is a defection, and its base valence where that does not depend on the observer. The
-    valence of `concede` and `sanction` differs per observer and is computed in
-    `model.rules.valence.base_valence`.
+    `engage`, `concede`, `add_conditions`, `walk_away` and `silent` are postures: a side holds
+    one until it takes up another. `escalate_rhetoric` and `sanction` are events: each
+    occurrence is new and leaves the side's held posture as it was. What an act or a held
+    posture carries as evidence, and how newsworthy it is, are registry parameters
+    (`dynamics.evidence`, `dynamics.newsworthiness`), keyed by `value`.
     """
 
     ENGAGE = "engage"
@@ -23,34 +24,29 @@ class Action(Enum):
     SILENT = "silent"
 
     @property
+    def is_event(self) -> bool:
+        """Whether the action is an event (new each time; the held posture stays)."""
+        return self in _EVENTS
+
+    @property
+    def is_posture(self) -> bool:
+        """Whether the action is a posture (held until the side takes up another)."""
+        return self not in _EVENTS
+
+    @property
     def at_table(self) -> bool:
-        """Whether the side is at the negotiating table while taking this action."""
+        """Whether holding this posture keeps the side at the negotiating table."""
         return self in _AT_TABLE
 
     @property
     def is_defection(self) -> bool:
-        """Whether the action counts as a defection (blame, tit-for-tat, justified exit)."""
-        return self in _DEFECTION_SEVERITY
+        """Whether taking this action is a defection (blame, tit-for-tat, justified exit)."""
+        return self in _DEFECTIONS
 
     @property
-    def defection_severity(self) -> float:
-        """Weight of the action as a defection in the blame rule (0 for non-defections)."""
-        return _DEFECTION_SEVERITY.get(self, 0.0)
-
-    @property
-    def newsworthiness(self) -> float:
-        """Newsworthiness n before persistence scaling."""
-        return _NEWSWORTHINESS[self]
-
-    @property
-    def is_persistent_posture(self) -> bool:
-        """Whether repeating this action is a posture whose newsworthiness decays."""
-        return self in _POSTURES
-
-    @property
-    def is_provocation(self) -> bool:
-        """Whether the action raises the crisis hazard (rhetoric or sanction)."""
-        return self in (Action.ESCALATE_RHETORIC, Action.SANCTION)
+    def raises_hazard(self) -> bool:
+        """Whether the action raises the crisis hazard in its step (rhetoric or a sanction)."""
+        return self in _EVENTS
 
     @classmethod
     def parse(cls, text: str) -> Action:
@@ -62,34 +58,17 @@ class Action(Enum):
             raise ValueError(f"expected one of {names}, found {text!r}") from None
 
 
+_EVENTS = frozenset({Action.ESCALATE_RHETORIC, Action.SANCTION})
 _AT_TABLE = frozenset({Action.ENGAGE, Action.CONCEDE, Action.ADD_CONDITIONS})
-_POSTURES = frozenset({Action.ENGAGE, Action.WALK_AWAY, Action.SILENT})
-_NEWSWORTHINESS = {
-    Action.ENGAGE: 0.2,
-    Action.CONCEDE: 0.6,
-    Action.ADD_CONDITIONS: 0.5,
-    Action.WALK_AWAY: 1.0,
-    Action.ESCALATE_RHETORIC: 0.6,
-    Action.SANCTION: 0.8,
-    Action.SILENT: 0.0,
-}
-# Severity of a defection = minus its base valence (sanction at its unilateral maximum).
-_DEFECTION_SEVERITY = {
-    Action.ADD_CONDITIONS: 0.2,
-    Action.WALK_AWAY: 0.6,
-    Action.ESCALATE_RHETORIC: 0.3,
-    Action.SANCTION: 0.8,
-}
-# Observer-independent base valences; concede and sanction are per observer.
-BASE_VALENCE = {
-    Action.ENGAGE: 0.5,
-    Action.ADD_CONDITIONS: -0.2,
-    Action.WALK_AWAY: -0.6,
-    Action.ESCALATE_RHETORIC: -0.3,
-    Action.SILENT: 0.0,
-}
-CONCEDE_VALENCE = (0.4, 0.8)  # v = 0.4 - 0.8 h_obs
-SANCTION_VALENCE = 0.8  # v = -0.8 s u
+_DEFECTIONS = frozenset(
+    {Action.ADD_CONDITIONS, Action.WALK_AWAY, Action.ESCALATE_RHETORIC, Action.SANCTION}
+)
+
+ACTIONS: tuple[Action, ...] = tuple(Action)
+"""Every action in a fixed order: the row order of the evidence arrays (`EvidenceTable`)."""
+
+AGREEMENT = "agreement"
+"""The key of a concluded deal in the evidence table: an act of both sides, not a choice."""
 
 SIDES = ("negotiator", "adversary")
 """The two roles; index 0 is the negotiator, 1 the adversary, in every side-indexed array."""

@@ -19,6 +19,7 @@ of lower layers are dropped, so that a scenario replaces a strategy as a whole.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import functools
 import math
@@ -26,16 +27,19 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
+import numpy as np
 from pydantic import (
     BaseModel,
     ConfigDict,
     Discriminator,
     Field,
+    PositiveInt,
     StrictBool,
     Tag,
     ValidationError,
     create_model,
     field_validator,
+    model_validator,
 )
 
 from model import config_yaml
@@ -46,6 +50,7 @@ from model.parameters import (
     SIDE_PARAMETERS,
     Parameter,
 )
+from model.rules.blocs import bloc_sizes
 from model.strategies import ALL_STRATEGY_KEYS, STRATEGIES, config_spelling, strategy_keys
 
 NAME_PATTERN = r"^[A-Za-z0-9_-]+$"
@@ -92,11 +97,35 @@ def _field(p: Parameter, default: Any = ...) -> tuple[type, Any]:
     return kind, Field(default, ge=p.low, le=p.high, description=p.meaning)
 
 
-DynamicsSpec = create_model(
+def _nested_spec(
+    name: str, doc: str, parameters: tuple[Parameter, ...], with_defaults: bool, **extra: Any
+) -> type[BaseModel]:
+    """A frozen model with a field per parameter; a dotted name becomes a nested model."""
+    fields: dict[str, Any] = dict(extra)
+    groups: dict[str, list[Parameter]] = {}
+    for p in parameters:
+        head, _, rest = p.name.partition(".")
+        if rest:
+            groups.setdefault(head, []).append(dataclasses.replace(p, name=rest))
+        else:
+            fields[p.name] = _field(p, p.default if with_defaults else ...)
+    for head, members in groups.items():
+        title = "".join(part.capitalize() for part in head.split("_"))
+        sub = _nested_spec(
+            f"{name}{title}", f"The `{head}` section of {name}.", tuple(members), with_defaults
+        )
+        fields[head] = (sub, Field(default_factory=sub) if with_defaults else ...)
+    spec = create_model(name, __base__=_Frozen, __doc__=doc, __module__=__name__, **fields)
+    globals()[name] = spec  # importable by name, so that specs pickle (batch workers)
+    return spec
+
+
+DynamicsSpec = _nested_spec(
     "DynamicsSpec",
-    __base__=_Frozen,
-    __doc__="Values of the dynamics parameters of the registry (`model.dynamics`).",
-    **{p.name: _field(p, p.default) for p in DYNAMICS_PARAMETERS},
+    "Values of the dynamics parameters of the registry (`model.dynamics`), incl. the evidence "
+    "table.",
+    DYNAMICS_PARAMETERS,
+    with_defaults=True,
 )
 
 MechanismSpec = create_model(
@@ -106,23 +135,14 @@ MechanismSpec = create_model(
     **{m.name: (StrictBool, Field(m.default, description=m.claim)) for m in MECHANISMS},
 )
 
-
-class InitialLegitimacySpec(_Frozen):
-    """Beta distribution of observers' initial legitimacy of one side: mean and a + b."""
-
-    mean: float = Field(ge=0.01, le=0.99)
-    concentration: float = Field(gt=0.0, le=10_000.0)
-
-
-SideSpec = create_model(
+SideSpec = _nested_spec(
     "SideSpec",
-    __base__=_Frozen,
-    __doc__="One state's resolved parameters: its strategy with options, and its registry values.",
+    "One state's resolved parameters: its strategy with options, and its registry values.",
+    SIDE_PARAMETERS,
+    with_defaults=False,
     strategy=(Literal[tuple(STRATEGIES)], ...),
     strategy_options=(dict[str, Any], Field(default_factory=dict)),
-    initial_legitimacy=(InitialLegitimacySpec, ...),
     multilateral=(StrictBool, False),
-    **{p.name: _field(p) for p in SIDE_PARAMETERS},
 )
 
 
@@ -166,6 +186,23 @@ class ModelSpec(_Frozen):
     blocs: tuple[BlocSpec, ...] = Field(min_length=1, strict=False)
     dynamics: DynamicsSpec = Field(default_factory=DynamicsSpec)  # type: ignore[valid-type]
     mechanisms: MechanismSpec = Field(default_factory=MechanismSpec)  # type: ignore[valid-type]
+    salience_shocks: dict[PositiveInt, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
+        default_factory=dict,
+        description="exogenous news unrelated to either side, {step: newsworthiness}",
+    )
+
+    @model_validator(mode="after")
+    def _every_bloc_has_observers(self) -> ModelSpec:
+        shares = np.array([b.share for b in self.blocs])
+        sizes = bloc_sizes(shares / shares.sum(), self.observers)
+        empty = [b.name for b, size in zip(self.blocs, sizes, strict=True) if size == 0]
+        if empty:
+            raise ValueError(
+                f"observers: expected enough observers for every bloc to have one, found "
+                f"{self.observers} (bloc {', '.join(empty)} would be empty; raise observers or "
+                "the bloc's share)"
+            )
+        return self
 
     @field_validator("media", "blocs")
     @classmethod
@@ -251,20 +288,14 @@ DEFAULT_BLOCS: tuple[dict[str, Any], ...] = (
 )
 """Illustrative blocs (no country names): the tilts of A and C mirror each other."""
 
-DEFAULT_INITIAL_LEGITIMACY = {
-    "negotiator": {"mean": 0.35, "concentration": 10.0},
-    "adversary": {"mean": 0.55, "concentration": 10.0},
-}
-
 
 def default_model_dict() -> dict[str, Any]:
     """The model section with every default filled in (the first layer of precedence)."""
     sides = {
         role: {
             "strategy": "always_engage",
-            "initial_legitimacy": dict(DEFAULT_INITIAL_LEGITIMACY[role]),
             "multilateral": False,
-            **{p.name: p.default_for(role) for p in SIDE_PARAMETERS},
+            **_unflatten({p.name: p.default_for(role) for p in SIDE_PARAMETERS}),
         }
         for role in SIDES
     }
@@ -275,16 +306,15 @@ def default_model_dict() -> dict[str, Any]:
         **sides,
         "media": "mixed",
         "blocs": [dict(b) for b in DEFAULT_BLOCS],
-        "dynamics": {p.name: p.default for p in DYNAMICS_PARAMETERS},
+        "dynamics": _unflatten({p.name: p.default for p in DYNAMICS_PARAMETERS}),
         "mechanisms": {m.name: m.default for m in MECHANISMS},
+        "salience_shocks": {},
     }
 
 
-SIDE_KEYS = frozenset(
-    {"strategy", "initial_legitimacy", "multilateral"} | {p.name for p in SIDE_PARAMETERS}
-)
+SIDE_KEYS = frozenset({"strategy", "multilateral"} | {p.path[0] for p in SIDE_PARAMETERS})
 MODEL_KEYS = frozenset(ModelSpec.model_fields)
-REPLACED_WHOLE = frozenset({"media", "blocs", "timeline"})
+REPLACED_WHOLE = frozenset({"media", "blocs", "timeline", "salience_shocks"})
 
 # --------------------------------------------------------------------------------------------
 # Error formatting
@@ -531,13 +561,37 @@ def resolve_model(
                     for bloc, share in zip(blocs, shares, strict=True):
                         bloc["share"] = share / total
         try:
-            return ModelSpec.model_validate(data), []
+            spec = ModelSpec.model_validate(data)
+            problems.extend(
+                f"{merged.where(('dynamics', low))}: expected at most dynamics.{high} "
+                f"({_fmt_num(high_value)}), found {_fmt_num(low_value)}"
+                for low, high, low_value, high_value in _unordered_ranges(spec)
+            )
+            if not problems:
+                return spec, []
         except ValidationError as error:
             for e in _relevant(error.errors()):
                 problems.append(
                     f"{merged.where(_clean_loc(e['loc']))}: {describe_error(e, ModelSpec)}"
                 )
     return None, sorted(set(problems), key=problems.index)
+
+
+ORDERED_RANGES = (
+    ("confidence_public_low", "confidence_public_high"),
+    ("confidence_elite_low", "confidence_elite_high"),
+    ("redline_low", "redline_high"),
+)
+"""Pairs of dynamics parameters that are the two ends of one uniform range."""
+
+
+def _unordered_ranges(spec: ModelSpec) -> list[tuple[str, str, float, float]]:
+    dyn = spec.dynamics
+    return [
+        (low, high, getattr(dyn, low), getattr(dyn, high))
+        for low, high in ORDERED_RANGES
+        if getattr(dyn, low) > getattr(dyn, high)
+    ]
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -735,7 +789,6 @@ def sweepable_paths() -> tuple[str, ...]:
     paths = ["observers", "elite_share"]
     for role in SIDES:
         paths += [f"{role}.{p.name}" for p in SIDE_PARAMETERS]
-        paths += [f"{role}.initial_legitimacy.mean", f"{role}.initial_legitimacy.concentration"]
         paths += [f"{role}.{k}" for k in numeric_strategy_keys]
     paths += [f"dynamics.{p.name}" for p in DYNAMICS_PARAMETERS]
     paths += [f"mechanisms.{m.name}" for m in MECHANISMS]

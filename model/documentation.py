@@ -1,8 +1,11 @@
 """Tables of the ODD generated from the parameter registry, so that the docs cannot drift.
 
 `parameter_table_markdown` and `mechanism_table_markdown` render `REGISTRY` and `MECHANISMS`
-as Markdown, `preset_tables_markdown` the default blocs and media ecologies of `model.config`;
-`write_tables` puts them between marker comments in ``docs/ODD.md``. Commands::
+as Markdown, `evidence_table_markdown` the evidence and newsworthiness cells of the registry as
+MODEL_SPEC's action table, `preset_tables_markdown` the default blocs and media ecologies of
+`model.config`; `write_tables` puts them between marker comments in ``docs/ODD.md``. Dotted
+registry names are rendered as the config keys they are (``dynamics.evidence.walk_away.faith``,
+``<side>.initial_legitimacy.mean``). Commands::
 
     python -m model.documentation            # print the tables
     python -m model.documentation --write    # rewrite the tables in docs/ODD.md
@@ -16,15 +19,24 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from model.config import DEFAULT_BLOCS, DEFAULT_INITIAL_LEGITIMACY, MEDIA_PRESETS
+from model.actions import ACTIONS, AGREEMENT
+from model.config import DEFAULT_BLOCS, MEDIA_PRESETS
 from model.parameters import MECHANISMS, REGISTRY, Mechanism, Parameter
 
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 """Where the ODD lives in a source checkout."""
 
 COMMAND = "python -m model.documentation --write"
-TABLES = ("parameters", "mechanisms", "presets")
+TABLES = ("presets", "evidence", "parameters", "mechanisms")
 """Names of the generated blocks, in the order they appear in the ODD."""
+
+EVIDENCE_CELLS = (
+    ("faith", "act: faith"),
+    ("strength", "act: strength"),
+    ("standing_faith", "standing: faith"),
+    ("standing_strength", "standing: strength"),
+)
+"""The evidence cells of one act (`evidence.<act>.<cell>`) and their column titles."""
 
 _SCOPE_TITLES = {
     "model": "Population (keys of `model`)",
@@ -123,23 +135,52 @@ def mechanism_table_markdown(mechanisms: Sequence[Mechanism] = MECHANISMS) -> st
     return "\n".join(lines)
 
 
+def _ranges(parameters: Sequence[Parameter]) -> str:
+    return ", ".join(sorted({_range(p) for p in parameters}))
+
+
+def evidence_table_markdown(registry: Sequence[Parameter] = REGISTRY) -> str:
+    """The evidence and newsworthiness cells of the registry as MODEL_SPEC's action table.
+
+    One row per action (then the agreement of a concluded deal); a cell the registry does not
+    hold (the standing evidence of an event or a deal) is "-". The caption gives the config
+    keys and the valid ranges.
+
+    Args:
+        registry: the parameters to read the cells from (default: the model's registry).
+
+    Returns:
+        Markdown text without a trailing newline.
+    """
+    by_name = {p.name: p for p in registry}
+    evidence = [p for p in registry if p.path[0] == "evidence"]
+    news = [p for p in registry if p.path[0] == "newsworthiness"]
+    lines = [
+        "**Evidence and newsworthiness** (config keys `dynamics.evidence.<act>.<cell>`, range "
+        f"{_ranges(evidence)}, and `dynamics.newsworthiness.<act>`, range {_ranges(news)}; "
+        "evidence in log-likelihood ratios, standing evidence per week)",
+        "",
+        "| act | " + " | ".join(title for _, title in EVIDENCE_CELLS) + " | newsworthiness n "
+        "| source |",
+        "|---|" + "---|" * (len(EVIDENCE_CELLS) + 2),
+    ]
+    for act in [a.value for a in ACTIONS] + [AGREEMENT]:
+        cells = [by_name.get(f"evidence.{act}.{cell}") for cell, _ in EVIDENCE_CELLS]
+        news_cell = by_name.get(f"newsworthiness.{act}")
+        sources = dict.fromkeys(p.source for p in cells if p is not None)
+        values = [_default(p) if p is not None else "-" for p in cells]
+        values.append(_default(news_cell) if news_cell is not None else "-")
+        lines.append(f"| {act} | " + " | ".join(values) + f" | {_cell('; '.join(sources))} |")
+    return "\n".join(lines)
+
+
 def preset_tables_markdown() -> str:
-    """The default initial legitimacy, blocs and media ecologies of `model.config` as Markdown.
+    """The default blocs and media ecologies of `model.config` as Markdown.
 
     Returns:
         Markdown text without a trailing newline.
     """
     lines = [
-        "**Initial legitimacy** (`<side>.initial_legitimacy`: Beta with this mean and "
-        "concentration a + b)",
-        "",
-        "| side | mean | concentration |",
-        "|---|---|---|",
-    ]
-    for role, value in DEFAULT_INITIAL_LEGITIMACY.items():
-        lines.append(f"| {role} | {_number(value['mean'])} | {_number(value['concentration'])} |")
-    lines += [
-        "",
         "**Default blocs** (`model.blocs`; shares are normalized to sum to 1)",
         "",
         "| bloc | share | economic weight | exposure | scepticism (mean) | tilt N | tilt A |",
@@ -170,11 +211,13 @@ def preset_tables_markdown() -> str:
 
 def generated_tables() -> dict[str, str]:
     """Every generated block of the ODD by name."""
-    return {
+    tables = {
+        "presets": preset_tables_markdown(),
+        "evidence": evidence_table_markdown(),
         "parameters": parameter_table_markdown(),
         "mechanisms": mechanism_table_markdown(),
-        "presets": preset_tables_markdown(),
     }
+    return {name: tables[name] for name in TABLES}
 
 
 def replace_between_markers(text: str, begin: str, end: str, body: str) -> str:
@@ -224,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Print the generated tables, or write them to (or check them against) docs/ODD.md."""
     parser = argparse.ArgumentParser(
         prog="python -m model.documentation",
-        description="The ODD's parameter, mechanism and preset tables, generated from the code.",
+        description="The ODD's preset, evidence, parameter and mechanism tables, from the code.",
         epilog=f"example: {COMMAND}",
     )
     action = parser.add_mutually_exclusive_group()

@@ -28,3 +28,27 @@ def polarization(
     y = (edges[:-1] + edges[1:]) / 2.0
     distance = np.abs(y[:, None] - y[None, :])
     return float(2.0 * np.sum(p[:, None] ** (1.0 + alpha) * p[None, :] * distance))
+
+
+def bimodality(values: NDArray[np.float64]) -> float:
+    """Sarle's bimodality coefficient (g^2 + 1) / (k + 3 (n - 1)^2 / ((n - 2)(n - 3))).
+
+    g is the sample skewness and k the sample excess kurtosis (both bias-corrected). Above 5/9
+    (the value of a uniform distribution) suggests two camps. NaN for fewer than four values or
+    no spread.
+    """
+    n = values.size
+    if n < 4:
+        return float("nan")
+    centred = values - values.mean()
+    square = centred * centred
+    m2 = float(np.mean(square))
+    if m2 <= 0.0:
+        return float("nan")
+    m3 = float(np.mean(square * centred))
+    m4 = float(np.mean(square * square))
+    g1 = m3 / m2**1.5
+    g2 = m4 / m2**2 - 3.0
+    skew = g1 * np.sqrt(n * (n - 1)) / (n - 2)
+    kurt = ((n + 1) * g2 + 6.0) * (n - 1) / ((n - 2) * (n - 3))
+    return float((skew**2 + 1.0) / (kurt + 3.0 * (n - 1) ** 2 / ((n - 2) * (n - 3))))

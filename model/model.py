@@ -1,13 +1,9 @@
 """DiplomacyModel: the container that owns the arrays, the states, the outlets and the schedule.
 
-The rules are the pure functions of `model.rules`; `step` calls them in MODEL_SPEC's order, each
+The rules are the pure functions of `model.rules`; `step` calls them in MODEL_SPEC's order, one
 phase over every agent before the next. Observer state lives in arrays owned by the model;
-`Observer` agents are views onto them.
-
-`step` runs one method per phase (`_decide`, `_side_rules`, `_observer_rules`, `_blame_rule`,
-`_learning`, `_bargaining`, `_escalation`, `_crisis`, `_blocs`, `_record`); the side-level
-ones hand the observer rules a `StepContext`. `model.reference` overrides only the observer
-phases, to dock a plain Mesa implementation of them against this one.
+`Observer` agents are views onto them. `model.reference` overrides only the observer phases,
+to dock a plain Mesa implementation of them against this one.
 """
 
 from __future__ import annotations
@@ -23,16 +19,11 @@ from numpy.typing import NDArray
 
 from agents import MediaOutlet, Observer, State
 from model.actions import SIDES, Action
-from model.config import (
-    ConfigError,
-    ExperimentConfig,
-    ModelSpec,
-    default_model_spec,
-    resolve_model,
-)
-from model.metrics import narrative_share, polarization
+from model.config import ConfigError, ExperimentConfig, ModelSpec, default_model_spec
+from model.keywords import spec_with_keywords
 from model.network import small_world
-from model.parameters import BY_NAME, DYNAMICS_PARAMETERS, MECHANISM_NAMES
+from model.outputs import BLOC_COLUMNS, MEDIA_COLUMNS, OUTPUT_COLUMNS, record_step
+from model.parameters import DYNAMICS_PARAMETERS
 from model.rules import (
     anchoring,
     bargaining,
@@ -40,120 +31,91 @@ from model.rules import (
     blocs,
     crisis,
     escalation,
-    events,
+    evidence,
     learning,
     leverage,
+    logodds,
     media,
+    news,
     peers,
+    postures,
     salience,
-    valence,
 )
+from model.rules.evidence import EvidenceTable
+from model.spinup import CACHE, SpinUpState, spin_up_key
 from model.strategies import DecisionContext, build_strategy
 from model.streams import RandomStreams
 
-OUTPUT_COLUMNS = (
-    "step",
-    "action_negotiator",
-    "action_adversary",
-    "talks",
-    "legitimacy_negotiator",
-    "legitimacy_adversary",
-    "legitimacy_gap",
-    "narrative_share",
-    "blame_adversary",
-    "salience",
-    "escalation_cost_negotiator",
-    "escalation_cost_adversary",
-    "belief_error_negotiator",
-    "belief_error_adversary",
-    "redline_uncertainty_negotiator",
-    "redline_uncertainty_adversary",
-    "deal_progress",
-    "redline_crossings",
-    "crisis_index",
-    "sanction_compliance",
-    "vote_yes_share",
-    "polarization",
-)
-"""The model-level output columns of MODEL_SPEC, in order (a public interface)."""
+__all__ = ["BLOC_COLUMNS", "MEDIA_COLUMNS", "OUTPUT_COLUMNS", "DiplomacyModel", "StepActs"]
 
-BLOC_COLUMNS = (
-    "step",
-    "bloc",
-    "legitimacy_negotiator",
-    "legitimacy_adversary",
-    "legitimacy_gap",
-    "narrative_share",
-    "blame_adversary",
-    "elite_legitimacy_negotiator",
-    "elite_legitimacy_adversary",
-    "public_legitimacy_negotiator",
-    "public_legitimacy_adversary",
-    "sanction_compliance",
-    "vote_yes_share",
-)
-"""Columns of the per-bloc table (`datacollector.get_table_dataframe("blocs")`)."""
+NEVER = -(10**9)
+"""The step of an event that has not happened."""
 
-MEDIA_COLUMNS = ("step", "outlet", "frame_negotiator", "frame_adversary", "effective_indexing")
-"""Columns of the per-outlet table (`datacollector.get_table_dataframe("media")`)."""
+SPIN_UP_STEP = -1
+"""The step number the spin-up's weeks carry (before step 0: no salience shock applies)."""
 
 
 @dataclass(frozen=True)
-class StepContext:
-    """The side-level quantities of one step that the observer rules read (rules 1-3).
+class StepActs:
+    """What both sides did in one step, negotiator first.
 
     Attributes:
         step: the step being taken.
-        actions: both sides' actions this step, negotiator first.
-        talks: whether talks are held (both sides at the table).
-        salience: S after rule 2.
-        weight: event weight w_s of each side (rule 1).
-        contrast: chi_s of each side (rule 3; zero with `contrast` off).
-        fatigued: whether each side's engagement loses valence to talk fatigue (rule 3).
-        fruitless_rounds: k, consecutive rounds of talks without progress before this step.
-        justified: whether each side's walkout is judged mildly (`justified_exit`, rule 3).
+        actions: the actions taken (what the output records).
+        held: the postures held after them.
+        acted: whether each side's action is an act (an event, or a new posture).
+        talks: whether talks are held (both held postures at the table).
+        deal: whether bargaining concluded a deal this step.
+        crossed: whether each side's ask crossed the other side's red line this step.
     """
 
     step: int
     actions: tuple[Action, Action]
+    held: tuple[Action, Action]
+    acted: tuple[bool, bool]
     talks: bool
-    salience: float
-    weight: NDArray[np.float64]
-    contrast: NDArray[np.float64]
-    fatigued: tuple[bool, bool]
-    fruitless_rounds: int
-    justified: tuple[bool, bool]
+    deal: bool = False
+    crossed: tuple[bool, bool] = (False, False)
+
+    @classmethod
+    def holding(cls, step: int, held: tuple[Action, Action]) -> StepActs:
+        """A step in which both sides hold their postures and nothing is concluded."""
+        return cls(step, held, held, (False, False), postures.talks_held(*held))
 
 
-def flat_parameters_to_nested(parameters: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn Mesa-style keyword parameters into a `model` mapping.
+@dataclass(frozen=True)
+class StepEvidence:
+    """Rule 3's result: per side and observer, act evidence e and standing evidence u."""
 
-    ``observers``, ``elite_share``, ``peer_model`` and ``media`` (a preset name) stay as they
-    are; ``negotiator_<key>`` and ``adversary_<key>`` go to the side (``negotiator_strategy``,
-    ``adversary_at``, ``negotiator_initial_legitimacy_mean``); a dynamics name from the
-    registry (``event_rate``) goes to ``dynamics``; ``mechanism_<name>`` to ``mechanisms``.
-    A numpy number (from a parameter grid made with numpy) becomes the Python number it holds.
+    act: NDArray[np.float64]
+    standing: NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class SideEvidence:
+    """Rule 3's side-level part (negotiator first): what every observer reads the acts with.
+
+    Attributes:
+        acts: each side's act this step (an event or a new posture), None without one.
+        excused: whether each side's act is a walkout excused by a recent provocation.
+        standing_faith: each side's standing faith evidence after contrast (uhat_faith).
+        standing_strength: each side's standing strength evidence after talk fatigue.
+        weight: each side's weight evidence (talks only).
+        contrast: chi_s, the contrast strength of each side.
+        face: f_s, the weight of each side's evidence after its face stock.
+        gain: g(D_s), each side's deterrent gain.
+        deal: whether both sides get the agreement's act evidence this step.
     """
-    nested: dict[str, Any] = {}
-    for key, value in parameters.items():
-        value = value.item() if isinstance(value, np.generic) else value
-        role = next((r for r in SIDES if key.startswith(r + "_")), None)
-        if role is not None:
-            rest = key[len(role) + 1 :]
-            side = nested.setdefault(role, {})
-            if rest.startswith("initial_legitimacy_"):
-                side.setdefault("initial_legitimacy", {})[rest[19:]] = value
-            else:
-                side[rest] = value
-        elif key.startswith("mechanism_"):
-            nested.setdefault("mechanisms", {})[key[10:]] = value
-        elif key in BY_NAME and BY_NAME[key].scope == "dynamics":
-            nested.setdefault("dynamics", {})[key] = value
-        elif key == "media_ecology":
-            nested["media"] = value
-        else:
-            nested[key] = value
-    return nested
+
+    acts: tuple[Action | None, Action | None]
+    excused: tuple[bool, bool]
+    standing_faith: tuple[float, float]
+    standing_strength: tuple[float, float]
+    weight: tuple[float, float]
+    contrast: NDArray[np.float64]
+    face: NDArray[np.float64]
+    gain: NDArray[np.float64]
+    deal: bool
 
 
 def _seed_from(rng: Any) -> int:
@@ -171,11 +133,11 @@ def _seed_from(rng: Any) -> int:
 
 
 class DiplomacyModel(mesa.Model):
-    """Two states negotiate or walk away; media frame it; observers judge their legitimacy.
+    """Two states negotiate or walk away; media relay it; observers judge their legitimacy.
 
     Build it from a resolved `ModelSpec`, from a validated config with `from_config`, or with
     plain keyword parameters (for `mesa.batch_run` and SolaraViz sliders, see
-    `flat_parameters_to_nested`). `DiplomacyModel()` is the default baseline.
+    `model.keywords`). `DiplomacyModel()` is the default baseline.
 
     Args:
         spec: the resolved model; None for the defaults.
@@ -196,18 +158,14 @@ class DiplomacyModel(mesa.Model):
         seed = _seed_from(rng)
         super().__init__(rng=seed)
         if parameters:
-            base = [("model", spec.to_dict())] if spec is not None else []
-            spec, problems = resolve_model(
-                [*base, ("parameters", flat_parameters_to_nested(parameters))]
-            )
-            if spec is None:
-                raise ConfigError(problems)
+            spec = spec_with_keywords(spec, parameters)
         self.spec: ModelSpec = spec if spec is not None else default_model_spec()
         self.seed = seed
         self.horizon = horizon
         self.streams = RandomStreams(seed)
         self.dynamics = self.spec.dynamics
         self.mechanisms = self.spec.mechanisms
+        self.evidence_table = EvidenceTable.from_dynamics(self.dynamics)
         self._build()
 
     @classmethod
@@ -237,23 +195,35 @@ class DiplomacyModel(mesa.Model):
     # ---------------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        spec, dyn = self.spec, self.dynamics
-        init = self.streams.initialization
-        n = spec.observers
+        self._build_sides()
+        self._build_observers()
+        self._build_media()
+        self._build_network()
+        self._create_observers()
+        self._spin_up()
+        n = self.spec.observers
+        self.evidence_now = StepEvidence(np.zeros((2, n)), np.zeros((2, n)))  # step 0: no act
+        self.escalation_cost = self._escalation_costs()
+        self.utilities = self._utilities()
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: partial(_read_column, name) for name in OUTPUT_COLUMNS},
+            tables={"blocs": list(BLOC_COLUMNS), "media": list(MEDIA_COLUMNS)},
+        )
+        self._vote()
+        self._record()
 
-        # Sides: one rule set, parameters per role.
+    def _build_sides(self) -> None:
+        """The two states: one rule set, parameters per role, their stocks and beliefs."""
+        spec, dyn, init = self.spec, self.dynamics, self.streams.initialization
         sides = [spec.side(role) for role in SIDES]
         self.deterrence = np.array([s.deterrence for s in sides])
         self.hawkishness = np.array([s.hawkishness for s in sides])
         self.caution = np.array([s.caution for s in sides])
-        self.economic_reach = np.array([s.economic_reach for s in sides])
-        self.sanction_weight = np.array(
+        self.sanction_scale = np.array(
             [dyn.multilateral_factor if s.multilateral else 1.0 for s in sides]
         )
         self.preparing = init.random(2) < np.array([s.prepare_probability for s in sides])
         self.red_line = init.uniform(dyn.redline_low, dyn.redline_high, size=2)
-        self.face = np.zeros(2)
-        self.record = np.zeros(2)
         self.type_belief = np.full(2, dyn.prior_type_belief)
         self.redline_mean = np.full(2, dyn.redline_prior_mean)
         self.redline_variance = np.full(2, dyn.redline_prior_sd**2)
@@ -262,25 +232,36 @@ class DiplomacyModel(mesa.Model):
             if self.mechanisms.leverage
             else np.ones(2)
         )
+        self.face = np.full(2, dyn.face_start)
+        self.record = np.full(2, dyn.record_start)
+        self.salience = dyn.initial_salience
+        self.held: tuple[Action, Action] = (Action.ENGAGE, Action.ENGAGE)
+        self.actions: list[Action | None] = [None, None]
+        self.talks = postures.talks_held(*self.held)
+        self.fruitless_weeks = np.zeros(2, dtype=np.int64)
+        self.last_provoked = np.full(2, NEVER)
+        self.last_crossing_of_own_line = np.full(2, NEVER)
+        self.deal_progress = 0.0
+        self.agreements = 0
+        self.redline_crossings = 0
+        self.crisis_index = 0.0
         self.states = [
             State(self, role, build_strategy(side.strategy, side.strategy_options))
             for role, side in zip(SIDES, sides, strict=True)
         ]
         self.negotiator, self.adversary = self.states
 
-        # Blocs: exact sizes from the shares, then shuffled.
+    def _build_observers(self) -> None:
+        """Blocs, observers' dispositions and their initial legitimacy (as log-odds)."""
+        spec, dyn, init = self.spec, self.dynamics, self.streams.initialization
+        n = spec.observers
         self.bloc_names = [b.name for b in spec.blocs]
         shares = np.array([b.share for b in spec.blocs])
-        counts = np.floor(shares * n).astype(np.int64)
-        remainder = shares * n - counts
-        counts[np.argsort(-remainder, kind="stable")[: n - counts.sum()]] += 1
-        self.observer_bloc = init.permutation(np.repeat(np.arange(len(shares)), counts))
-        self._bloc_counts = np.bincount(self.observer_bloc, minlength=len(shares)).astype(float)
+        self.bloc_sizes = blocs.bloc_sizes(shares, n)
+        self.observer_bloc = init.permutation(np.repeat(np.arange(len(shares)), self.bloc_sizes))
+        self._bloc_counts = self.bloc_sizes.astype(float)
         self.bloc_weight = np.array([b.economic_weight for b in spec.blocs])
         self.bloc_exposure = np.array([b.exposure for b in spec.blocs])
-        self.bloc_sizes = counts
-
-        # Observers' dispositions and initial legitimacy.
         self.is_elite = np.zeros(n, dtype=bool)
         self.is_elite[init.permutation(n)[: round(spec.elite_share * n)]] = True
         self.confidence_bound = np.where(
@@ -290,297 +271,476 @@ class DiplomacyModel(mesa.Model):
         )
         scepticism_mean = np.array([b.scepticism for b in spec.blocs])[self.observer_bloc]
         self.scepticism = _beta(init, scepticism_mean, dyn.scepticism_concentration)
+        self.bloc_elites = np.bincount(
+            self.observer_bloc, weights=self.is_elite.astype(float), minlength=len(shares)
+        )
+        self.bloc_scepticism = self._bloc_means(self.scepticism)
         self.strength_orientation = _beta(
             init, np.full(n, dyn.strength_orientation_mean), dyn.strength_orientation_concentration
         )
-        self.legitimacy = np.empty((2, n))
+        drawn = np.empty((2, n))
         for s, role in enumerate(SIDES):
+            prior = spec.side(role).initial_legitimacy
             tilt = np.array([getattr(b.tilt, role) for b in spec.blocs])[self.observer_bloc]
-            mean = np.clip(sides[s].initial_legitimacy.mean + tilt, 0.01, 0.99)
-            self.legitimacy[s] = _beta(init, mean, sides[s].initial_legitimacy.concentration)
-        self.legitimacy_initial = self.legitimacy.copy()
-        self.blame = np.full(n, 0.5)
+            mean = np.clip(prior.mean + tilt, 0.01, 0.99)
+            drawn[s] = _beta(init, mean, prior.concentration)
+        # A Beta draw can round to 0 or 1 in floating point; keep it on the log-odds scale.
+        tiny = np.finfo(float).eps
+        self.legitimacy_initial = np.clip(drawn, tiny, 1.0 - tiny)
+        self.logodds_initial = logodds.to_logodds(self.legitimacy_initial)
+        self.logodds = self.logodds_initial.copy()
+        self.legitimacy = self.legitimacy_initial.copy()
+        self.news = np.zeros((2, n))
+        self.evidence_now = StepEvidence(np.zeros((2, n)), np.zeros((2, n)))
+        self.blame = np.full(n, dyn.blame_start)
 
-        # Media and subscriptions (two distinct outlets each, drawn by reach).
+    def _build_media(self) -> None:
+        """Outlets and each observer's two subscriptions (by reach and closeness)."""
+        spec, dyn, init = self.spec, self.dynamics, self.streams.initialization
         self.outlet_bias = np.array([o.bias for o in spec.media])
         self.outlet_reach = np.array([o.reach for o in spec.media])
         self.outlet_indexing = np.array([o.indexing for o in spec.media])
         self.outlet_indexing_effective = self.outlet_indexing.copy()
-        self.outlet_frames = np.stack([0.5 + self.outlet_bias / 2, 0.5 - self.outlet_bias / 2])
-        self.subscriptions = _two_subscriptions(init, self.outlet_reach, n)
+        self.outlet_reports = np.zeros((2, len(spec.media)))
+        self.outlet_stances = np.stack([media.outlet_stance(self.outlet_bias, s) for s in (1, -1)])
+        leaning = media.observer_leaning(self.legitimacy_initial[0] - self.legitimacy_initial[1])
+        weights = media.subscription_log_weights(
+            self.outlet_reach, self.outlet_bias, leaning, dyn.selective_exposure
+        )
+        self.subscriptions = media.two_subscriptions(weights, init.gumbel(size=weights.shape))
         self.outlet_bias_mean = self.outlet_bias[self.subscriptions].mean(axis=1)
+        # Each subscription slot's outlet attributes per observer, gathered once.
+        self._slot_reach = self.outlet_reach[self.subscriptions.T]
+        self._slot_bias = self.outlet_bias[self.subscriptions.T]
+        self._slot_indexing = self.outlet_indexing[self.subscriptions.T]
+        self._slot_stance = self.outlet_stances[:, self.subscriptions.T]
+        self._disagreement = 0.0
         self.outlets = [MediaOutlet(self, m, o) for m, o in enumerate(spec.media)]
 
-        # Network.
+    def _build_network(self) -> None:
+        dyn = self.dynamics
         self.network_indptr, self.network_indices = small_world(
-            n, dyn.network_degree, dyn.network_rewiring, init
+            self.spec.observers,
+            dyn.network_degree,
+            dyn.network_rewiring,
+            self.streams.initialization,
         )
         self._neighbour_table, self._neighbour_cumulative = peers.neighbour_table(
             self.network_indptr, self.network_indices, self.is_elite, dyn.elite_influence
         )
-        self._create_observers()
-
-        # Model-level state.
-        self.salience = dyn.initial_salience
-        self.deal_progress = 0.0
-        self.redline_crossings = 0
-        self.fruitless_rounds = 0
-        self.crisis_index = 0.0
-        self.talks = False
-        self.last_defection_of_other = np.full(2, -(10**9))
-        self.last_crossing_of_own_line = np.full(2, -(10**9))
-        self.crossed_this_step = np.zeros(2, dtype=bool)
-        self.actions: list[Action | None] = [None, None]
-        self.vote_yes_by_bloc = np.full(len(spec.blocs), np.nan)
-        self.target = np.full((2, n), 0.5)
-        self.escalation_cost = self._escalation_costs()
-        self.utilities = self._utilities()
-
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: partial(_read_column, name) for name in OUTPUT_COLUMNS},
-            tables={"blocs": list(BLOC_COLUMNS), "media": list(MEDIA_COLUMNS)},
-        )
-        self._vote()
-        self._record()
 
     def _create_observers(self) -> None:
         """The observer agents: views onto entries of the observer arrays."""
         self.observers = [Observer(self, i) for i in range(self.spec.observers)]
 
     # ---------------------------------------------------------------------------------------
+    # Spin-up (before step 0)
+    # ---------------------------------------------------------------------------------------
+
+    _SPIN_UP_ARRAYS = (
+        "logodds",
+        "legitimacy",
+        "news",
+        "blame",
+        "outlet_reports",
+        "outlet_indexing_effective",
+    )
+    _SPIN_UP_NUMBERS = ("salience", "face", "record")
+    _SPIN_UP_STREAMS = ("media", "peers")
+
+    def _spin_up(self) -> None:
+        """Run `spin_up` weeks with both sides holding `engage` and only the observer rules.
+
+        No decisions, bargaining, learning, crisis or recording; rules 1-8 act as in a step.
+        The end state is reused from the process's cache when this seed and set-up have been
+        spun up before (the same draws give the same state, so the reuse is exact).
+        """
+        weeks = self.dynamics.spin_up
+        if weeks == 0:
+            return
+        key = (spin_up_key(self.spec.model_dump(mode="json")), self.seed)
+        cached = CACHE.get(key)
+        if cached is not None:
+            self._restore(cached)
+            return
+        self._spin_up_weeks(weeks)
+        CACHE.put(key, self._spun_up_state())
+
+    def _spin_up_weeks(self, weeks: int) -> None:
+        """The spin-up's weeks: both sides hold `engage`; rules 1-8 act as in a step."""
+        hold = StepActs.holding(SPIN_UP_STEP, (Action.ENGAGE, Action.ENGAGE))
+        for _ in range(weeks):
+            self._side_stocks(hold)
+            self._observer_phases(hold)
+
+    def _spun_up_state(self) -> SpinUpState:
+        return SpinUpState(
+            {name: getattr(self, name) for name in self._SPIN_UP_ARRAYS},
+            {name: getattr(self, name) for name in self._SPIN_UP_NUMBERS},
+            {name: self.streams[name].bit_generator.state for name in self._SPIN_UP_STREAMS},
+        )
+
+    def _restore(self, state: SpinUpState) -> None:
+        for name, array in state.arrays.items():
+            setattr(self, name, array.copy())
+        for name, value in state.numbers.items():
+            setattr(self, name, value.copy() if isinstance(value, np.ndarray) else value)
+        for name, stream_state in state.streams.items():
+            self.streams[name].bit_generator.state = stream_state
+
+    # ---------------------------------------------------------------------------------------
     # One step
     # ---------------------------------------------------------------------------------------
 
     def step(self) -> None:
-        """One week: decide, then rules 1-13 of MODEL_SPEC in order, then record."""
-        previous = self.actions
-        actions = self._decide()
-        context = self._side_rules(actions, previous)
-        self._observer_rules(context)
-        self._blame_rule(context)
-        self._learning(context.talks)
-        self._bargaining(context)
+        """One week: decide, bargain (rule 10), rules 1-9 and 11-13, then record."""
+        acts = self._decide()
+        acts = self._bargaining(acts)
+        self._side_stocks(acts)
+        self._observer_phases(acts)
+        self._learning(acts.talks)
         self._escalation()
-        self._crisis(context)
-        self._blocs(context.step)
+        self._crisis(acts)
+        self._blocs(acts.step)
         self._record()
         if self.steps >= self.horizon:
             self.running = False
 
+    def _observer_phases(self, acts: StepActs) -> None:
+        """Rules 3 to 8 over every observer, as whole-array operations."""
+        found = self._evidence(acts)
+        self.evidence_now = found
+        salience_now = self.salience
+        before = self.legitimacy
+        self._news(found, salience_now, before)
+        self._media(salience_now, before)
+        self._peers()
+        self._anchoring()
+        self.legitimacy = logodds.to_probability(self.logodds)
+        self._blame(acts, salience_now)
+        self._note_provocations(acts)
+
     # ---------------------------------------------------------------------------------------
-    # Phases of one step (MODEL_SPEC, "One step, in order")
+    # Phases (MODEL_SPEC, "One step, in order")
     # ---------------------------------------------------------------------------------------
 
-    def _decide(self) -> list[Action]:
+    def _decide(self) -> StepActs:
         """Both sides choose this step's action (rule 11's choice, from last step's state)."""
         t = self.steps
         uniforms = [self.streams.choices(role).random() for role in SIDES]
         previous = self.actions
-        actions = [
+        actions = tuple(
             state.decide(
                 DecisionContext(t, previous[s], previous[1 - s], uniforms[s], self.utilities[s])
             )
             for s, state in enumerate(self.states)
-        ]
+        )
+        taken = [postures.take_action(h, a) for h, a in zip(self.held, actions, strict=True)]
         for state, action in zip(self.states, actions, strict=True):
             state.previous_action, state.action = state.action, action
-        self.actions = actions
-        self.talks = actions[0].at_table and actions[1].at_table
-        return actions
+        self.actions = list(actions)
+        self.held = (taken[0][0], taken[1][0])
+        self.talks = postures.talks_held(*self.held)
+        return StepActs(
+            t, (actions[0], actions[1]), self.held, (taken[0][1], taken[1][1]), self.talks
+        )
 
-    def _side_rules(self, actions: list[Action], previous: list[Action | None]) -> StepContext:
-        """Rules 1, 2 and the side-level part of rule 3; what the observer rules read."""
-        dyn, mech = self.dynamics, self.mechanisms
-        t = self.steps
-
-        # Rule 1: leverage, face and record.
-        conceded = np.array([a is Action.CONCEDE for a in actions], dtype=float)
-        credit = np.array(
+    def _bargaining(self, acts: StepActs) -> StepActs:
+        """Rule 10 (first in a step): asks, crossings, progress, deals, fruitless weeks."""
+        dyn = self.dynamics
+        draw = float(self.streams.signals.exponential())
+        if self.deal_progress >= 1.0:
+            self.deal_progress = 0.0
+        crossed = np.zeros(2, dtype=bool)
+        progressed = False
+        if acts.talks:
+            ask = bargaining.asks(
+                self.redline_mean, self.redline_variance, self.caution, dyn.ask_floor
+            )
+            crossed = bargaining.crossings(ask, self.red_line[::-1])
+            self.redline_crossings += int(crossed.sum())
+            progressed = not crossed.any()
+            self.deal_progress = bargaining.update_progress(
+                self.deal_progress, progressed, dyn.progress_rate, draw
+            )
+            for s in np.flatnonzero(crossed):
+                self.last_crossing_of_own_line[1 - s] = acts.step
+                self.last_provoked[1 - s] = acts.step
+        deal = bargaining.deal_concluded(self.deal_progress)
+        if deal:
+            self.deal_progress = 1.0
+            self.agreements += 1
+        self.fruitless_weeks = np.array(
             [
-                1.0
-                if a is Action.CONCEDE
-                else dyn.record_engage_credit
-                if a is Action.ENGAGE
-                else 0.0
-                for a in actions
+                evidence.fruitless_weeks(int(k), held.at_table, progressed)
+                for k, held in zip(self.fruitless_weeks, acts.held, strict=True)
             ]
         )
+        return StepActs(
+            acts.step,
+            acts.actions,
+            acts.held,
+            acts.acted,
+            acts.talks,
+            deal,
+            (bool(crossed[0]), bool(crossed[1])),
+        )
+
+    def _side_stocks(self, acts: StepActs) -> None:
+        """Rules 1 and 2: face, record and salience."""
+        dyn, table = self.dynamics, self.evidence_table
+        conceded = np.array([a is Action.CONCEDE for a in acts.actions], dtype=float)
+        credit = [
+            leverage.record_credit(
+                a is Action.CONCEDE,
+                a is Action.ENGAGE,
+                dyn.record_concede_credit,
+                dyn.record_engage_credit,
+            )
+            for a in acts.actions
+        ]
         self.face = leverage.update_face(self.face, conceded, dyn.face_memory)
         self.record = leverage.update_record(self.record, credit, dyn.record_memory)
-        weight = leverage.event_weight(self.leverage, self.face, dyn.face_penalty)
+        newsworthiness = [
+            salience.side_newsworthiness(
+                acted,
+                table.newsworthiness[table.row(action)],
+                table.newsworthiness[table.row(held)],
+                dyn.persistence,
+            )
+            for action, held, acted in zip(acts.actions, acts.held, acts.acted, strict=True)
+        ]
+        if acts.deal and self.mechanisms.deals:
+            newsworthiness.append(table.agreement_newsworthiness)
+        newsworthiness.append(self.spec.salience_shocks.get(acts.step, 0.0))
+        self.salience = salience.update_salience(self.salience, newsworthiness, dyn.salience_memory)
 
-        # Rule 2: salience.
-        repeated = np.array(
-            [a is p and a.is_persistent_posture for a, p in zip(actions, previous, strict=True)]
-        )
-        news = salience.scaled_newsworthiness(
-            [a.newsworthiness for a in actions], repeated, dyn.persistence
-        )
-        self.salience = salience.update_salience(self.salience, news, dyn.salience_memory)
+    def _evidence(self, acts: StepActs) -> StepEvidence:
+        """Rule 3: each side's act and standing evidence, in context, for every observer."""
+        return self._observer_evidence(self._side_evidence(acts))
 
-        # Rule 3, side level: contrast, talk fatigue and justified exits.
-        fatigued = tuple(
-            bool(mech.talk_fatigue and a is Action.ENGAGE and self.fruitless_rounds > 0)
-            for a in actions
-        )
-        justified = []
-        for s, a in enumerate(actions):
-            mild = False
-            if mech.justified_exit and a is Action.WALK_AWAY:
-                since = t - max(self.last_defection_of_other[s], self.last_crossing_of_own_line[s])
-                mild = bool(1 <= since <= dyn.justified_exit_window)
-            justified.append(mild)
+    def _side_evidence(self, acts: StepActs) -> SideEvidence:
+        """Rule 3, side level: contrast strengths, excuses, standing evidence, weight."""
+        dyn, mech, table = self.dynamics, self.mechanisms, self.evidence_table
+        gain = self.leverage
+        face = leverage.face_weight(self.face, dyn.face_penalty)
         if mech.contrast:
-            record_bonus = dyn.record_bonus if mech.reassurance else 0.0
-            chi = valence.contrast_strength(
-                dyn.contrast, self.leverage, self.record, record_bonus, dyn.record_threshold
+            bonus = dyn.record_bonus if mech.reassurance else 0.0
+            chi = evidence.contrast_strength(
+                dyn.contrast, gain, self.record, bonus, dyn.record_start
             )
         else:
             chi = np.zeros(2)
-        return StepContext(
-            step=t,
-            actions=(actions[0], actions[1]),
-            talks=self.talks,
-            salience=self.salience,
-            weight=weight,
-            contrast=chi,
-            fatigued=(fatigued[0], fatigued[1]),
-            fruitless_rounds=self.fruitless_rounds,
-            justified=(justified[0], justified[1]),
-        )
-
-    def _observer_rules(self, context: StepContext) -> None:
-        """Rules 3 (per observer) to 7 over every observer, as whole-array operations."""
-        dyn, mech = self.dynamics, self.mechanisms
-        n = self.spec.observers
-        salience_now = context.salience
-
-        # Rule 3, per observer: valence in context and the target legitimacy.
-        base = np.stack(
-            [
-                valence.base_valence(
-                    a, self.strength_orientation, self.scepticism, self.sanction_weight[s]
+        excused = [
+            bool(
+                acted
+                and mech.justified_exit
+                and action is Action.WALK_AWAY
+                and evidence.excused(acts.step, self.last_provoked[s], dyn.justified_window)
+            )
+            for s, (action, acted) in enumerate(zip(acts.actions, acts.acted, strict=True))
+        ]
+        standing_faith = [float(table.standing_faith[table.row(h)]) for h in acts.held]
+        standing_strength = [float(table.standing_strength[table.row(h)]) for h in acts.held]
+        if mech.talk_fatigue:
+            for s in range(2):
+                standing_strength[s] -= evidence.talk_fatigue_loss(
+                    int(self.fruitless_weeks[s]), dyn.talk_fatigue, dyn.talk_fatigue_half
                 )
-                for s, a in enumerate(context.actions)
-            ]
-        )
-        for s in range(2):
-            if context.fatigued[s]:
-                base[s] -= valence.talk_fatigue_penalty(
-                    self.strength_orientation,
-                    context.fruitless_rounds,
-                    dyn.talk_fatigue,
-                    dyn.talk_fatigue_half,
-                )
-            if context.justified[s]:
-                base[s] += dyn.justified_exit
-        contextual = np.stack(
-            [
-                valence.contextual_valence(base[s], base[1 - s], context.contrast[s])
+        weight = [0.0, 0.0]
+        if acts.talks:
+            signal = dyn.weight_signal if mech.weight_signal else 0.0
+            weight = [
+                evidence.weight_evidence(gain[1 - s], gain[s], signal, dyn.dependence)
                 for s in range(2)
             ]
+        held_faith = [
+            evidence.contrasted(standing_faith[s], standing_faith[1 - s], chi[s]) for s in range(2)
+        ]
+        return SideEvidence(
+            acts=(
+                acts.actions[0] if acts.acted[0] else None,
+                acts.actions[1] if acts.acted[1] else None,
+            ),
+            excused=(excused[0], excused[1]),
+            standing_faith=(held_faith[0], held_faith[1]),
+            standing_strength=(standing_strength[0], standing_strength[1]),
+            weight=(weight[0], weight[1]),
+            contrast=chi,
+            face=face,
+            gain=gain,
+            deal=acts.deal and mech.deals,
         )
-        self.target = valence.target_legitimacy(contextual)
 
-        # Rule 4: events.
+    def _observer_evidence(self, side: SideEvidence) -> StepEvidence:
+        """Rule 3, per observer: act faith (a sanction's by s u), contrast, the h_obs mix."""
+        table = self.evidence_table
+        faith: list[evidence.Evidence] = [0.0, 0.0]
+        strength = [0.0, 0.0]
+        for s, action in enumerate(side.acts):
+            if action is None:
+                continue
+            faith[s] = evidence.act_faith(table, action, self.scepticism, self.sanction_scale[s])
+            strength[s] = float(table.strength[table.row(action)])
+            if side.excused[s]:
+                faith[s] = faith[s] + self.dynamics.justified_exit
+        h = self.strength_orientation
+        act = np.zeros((2, self.spec.observers))
+        standing = np.zeros((2, self.spec.observers))
         for s in range(2):
-            multiplier = (
-                events.attribution_multiplier(
-                    contextual[s], self.legitimacy[s], dyn.attribution_bias
-                )
-                if mech.attribution
-                else 1.0
+            face, gain = side.face[s], side.gain[s]
+            act_faith = evidence.contrasted(faith[s], faith[1 - s], side.contrast[s])
+            act_strength = strength[s]
+            if side.deal:
+                act_faith = act_faith + table.agreement_faith
+                act_strength += table.agreement_strength
+            if np.any(act_faith) or act_strength:
+                act[s] = evidence.observer_evidence(act_faith, act_strength, h, face, gain)
+            held_faith, held_strength, weight = (
+                side.standing_faith[s],
+                side.standing_strength[s],
+                side.weight[s],
             )
-            self.legitimacy[s] = events.event_update(
-                self.legitimacy[s],
-                self.target[s],
-                dyn.event_rate,
-                salience_now,
-                context.weight[s],
-                multiplier,
+            if held_faith or held_strength or weight:
+                standing[s] = evidence.observer_standing(
+                    held_faith, held_strength, weight, h, face, gain
+                )
+        return StepEvidence(act, standing)
+
+    def _news(self, found: StepEvidence, salience_now: float, before: NDArray[np.float64]) -> None:
+        """Rule 4: the news cycle, absorbed in proportion to attention; the standing trickle."""
+        dyn = self.dynamics
+        self.news = news.update_news(self.news, found.act, dyn.news_memory)
+        multiplier = (
+            news.attribution_multiplier(self.news, before, dyn.attribution_bias)
+            if self.mechanisms.attribution
+            else 1.0
+        )
+        self.logodds = news.absorb(
+            self.logodds,
+            self.news,
+            salience_now,
+            multiplier,
+            dyn.event_rate,
+            found.standing,
+            dyn.standing_rate,
+        )
+
+    def _media(self, salience_now: float, before: NDArray[np.float64]) -> None:
+        """Rule 5: outlets relay each observer's news with their slant (drawn every step)."""
+        dyn, mech = self.dynamics, self.mechanisms
+        exposure_draws = self.streams.media.random((2, self.spec.observers))
+        if not mech.media:
+            return
+        self._report_outlets()
+        if not self.news.any():
+            return
+        backfire_rate = dyn.backfire_rate if mech.backfire else 0.0
+        for slot in range(2):
+            indexing = media.effective_indexing(self._slot_indexing[slot], self._disagreement)
+            exposed = exposure_draws[slot] < self._slot_reach[slot] * salience_now
+            for s, sign in enumerate(media.SIDE_SIGN):
+                report = media.outlet_report(
+                    self.news[s], indexing, self._slot_bias[slot], sign, dyn.media_slant
+                )
+                self.logodds[s] = media.media_update(
+                    self.logodds[s],
+                    before[s],
+                    report,
+                    self._slot_stance[s, slot],
+                    exposed,
+                    self.confidence_bound,
+                    dyn.media_rate,
+                    dyn.media_margin,
+                    backfire_rate,
+                    dyn.backfire_margin,
+                )
+
+    def _report_outlets(self) -> None:
+        """Rule 5, outlet level: indexing after elite disagreement; each outlet's mean report."""
+        if self.mechanisms.elite_indexing:
+            gap = self.news[0, self.is_elite] - self.news[1, self.is_elite]
+            self._disagreement = media.elite_disagreement(gap)
+        else:
+            self._disagreement = 0.0
+        self.outlet_indexing_effective = media.effective_indexing(
+            self.outlet_indexing, self._disagreement
+        )
+        indexing, bias = self.outlet_indexing_effective, self.outlet_bias
+        mean_news = self.news.mean(axis=1)
+        mean_size = np.abs(self.news).mean(axis=1)
+        for s, sign in enumerate(media.SIDE_SIGN):
+            self.outlet_reports[s] = (
+                indexing * mean_news[s]
+                + (1.0 - indexing) * sign * bias * self.dynamics.media_slant * mean_size[s]
             )
 
-        # Rule 5: media.
-        exposure_draws = self.streams.media.random((2, n))
-        if mech.media:
-            self._frame_media()
-            backfire_rate = dyn.backfire_rate if mech.backfire else 0.0
-            for slot in range(2):
-                outlet = self.subscriptions[:, slot]
-                exposed = exposure_draws[slot] < self.outlet_reach[outlet] * salience_now
-                for s in range(2):
-                    self.legitimacy[s] = media.media_update(
-                        self.legitimacy[s],
-                        self.outlet_frames[s, outlet],
-                        exposed,
-                        self.confidence_bound,
-                        dyn.media_rate,
-                        dyn.media_latitude,
-                        backfire_rate,
-                        dyn.backfire_margin,
-                    )
-
-        # Rule 6: peers.
-        peer_draws = self.streams.peers.random(n)
-        if mech.peers:
-            if self.spec.peer_model == "deffuant":
-                neighbour = peers.draw_neighbours(
-                    self._neighbour_table, self._neighbour_cumulative, peer_draws
-                )
-                for s in range(2):
-                    self.legitimacy[s] = peers.deffuant_update(
-                        self.legitimacy[s],
-                        self.legitimacy[s][neighbour],
-                        self.confidence_bound,
-                        dyn.peer_rate,
-                    )
-            else:
-                for s in range(2):
-                    self.legitimacy[s] = peers.hegselmann_krause_update(
-                        self.legitimacy[s],
+    def _peers(self) -> None:
+        """Rule 6: one neighbour each (Deffuant), or all neighbours (Hegselmann-Krause)."""
+        dyn = self.dynamics
+        peer_draws = self.streams.peers.random(self.spec.observers)
+        if not self.mechanisms.peers:
+            return
+        current = logodds.to_probability(self.logodds)
+        if self.spec.peer_model == "deffuant":
+            neighbour = peers.draw_neighbours(
+                self._neighbour_table, self._neighbour_cumulative, peer_draws
+            )
+            moved = peers.deffuant_update(
+                current, current.take(neighbour, axis=1), self.confidence_bound, dyn.peer_rate
+            )
+        else:
+            moved = np.stack(
+                [
+                    peers.hegselmann_krause_update(
+                        current[s],
                         self.network_indptr,
                         self.network_indices,
                         self.confidence_bound,
                         dyn.peer_rate,
                     )
-
-        # Rule 7: anchoring (and the clip to [0, 1]).
-        rate = dyn.anchoring if mech.anchoring else 0.0
-        self.legitimacy = anchoring.anchor(self.legitimacy, self.legitimacy_initial, rate)
-
-    def _frame_media(self) -> None:
-        """Rule 5, outlet side: effective indexing and every outlet's frames of both sides.
-
-        Reads the observers' legitimacy after the events (elite disagreement) and this step's
-        targets (`self.target`).
-        """
-        if self.mechanisms.elite_indexing:
-            gap = self.legitimacy[0] - self.legitimacy[1]
-            disagreement = media.elite_disagreement(gap[self.is_elite])
-            self.outlet_indexing_effective = media.effective_indexing(
-                self.outlet_indexing, disagreement
+                    for s in range(2)
+                ]
             )
-        else:
-            self.outlet_indexing_effective = self.outlet_indexing.copy()
-        self.outlet_frames = media.outlet_frames(
-            self.outlet_bias, self.outlet_indexing_effective, self.target.mean(axis=1)
-        )
+        # Only moved values go back to log-odds (one that rounds to 1 stays as it was).
+        with np.errstate(divide="ignore"):
+            self.logodds = np.where(moved != current, logodds.to_logodds(moved), self.logodds)
 
-    def _blame_rule(self, context: StepContext) -> None:
-        """Rule 8 over every observer on a step with a defection, as one array operation."""
-        dyn = self.dynamics
-        severity = [a.defection_severity for a in context.actions]
+    def _anchoring(self) -> None:
+        """Rule 7: the pull back to the prior image, in log-odds."""
+        if self.mechanisms.anchoring:
+            self.logodds = anchoring.anchor(
+                self.logodds, self.logodds_initial, self.dynamics.anchoring
+            )
+
+    def _blame(self, acts: StepActs, salience_now: float) -> None:
+        """Rule 8: on a step with a defection act, blame follows it."""
+        severity = self._defection_severity(acts)
         if sum(severity) > 0:
-            tilt = self.outlet_bias_mean if self.mechanisms.media else np.zeros(self.spec.observers)
+            dyn = self.dynamics
+            tilt = self.outlet_bias_mean if self.mechanisms.media else 0.0
             target = blame.blame_target(severity[0], severity[1], tilt, dyn.blame_media_tilt)
-            self.blame = blame.blame_update(self.blame, target, dyn.blame_rate, context.salience)
-        self._note_defections(context)
+            self.blame = blame.blame_update(self.blame, target, dyn.blame_rate, salience_now)
 
-    def _note_defections(self, context: StepContext) -> None:
-        """Remember when each side last saw the other defect (for `justified_exit`)."""
+    def _defection_severity(self, acts: StepActs) -> list[float]:
+        """Rule 8, side level: d_N and d_A, each side's defection act weighed by its faith."""
+        table = self.evidence_table
+        return [
+            blame.defection_severity(
+                float(table.faith[table.row(a)]) * self.sanction_scale[s]
+                if a is Action.SANCTION
+                else float(table.faith[table.row(a)]),
+                acted and a.is_defection,
+            )
+            for s, (a, acted) in enumerate(zip(acts.actions, acts.acted, strict=True))
+        ]
+
+    def _note_provocations(self, acts: StepActs) -> None:
+        """Remember when each side was last provoked by a defection act of the other."""
         for s in range(2):
-            if context.actions[1 - s].is_defection:
-                self.last_defection_of_other[s] = context.step
+            o = 1 - s
+            if acts.acted[o] and acts.actions[o].is_defection:
+                self.last_provoked[s] = acts.step
 
     def _learning(self, talks: bool) -> None:
         """Rule 9 (signals are drawn every step, used only when learning is on)."""
@@ -590,27 +750,11 @@ class DiplomacyModel(mesa.Model):
         if self.mechanisms.learning:
             accuracy = dyn.signal_accuracy_talks if talks else dyn.signal_accuracy_outside
             noise = dyn.signal_noise_talks if talks else dyn.signal_noise_outside
-            other_preparing = self.preparing[::-1]
-            signal = learning.type_signal(other_preparing, type_draws, accuracy)
+            signal = learning.type_signal(self.preparing[::-1], type_draws, accuracy)
             self.type_belief = learning.update_type_belief(self.type_belief, signal, accuracy)
             redline_signal = self.red_line[::-1] + noise * noise_draws
             self.redline_mean, self.redline_variance = learning.update_redline_estimate(
                 self.redline_mean, self.redline_variance, redline_signal, noise
-            )
-
-    def _bargaining(self, context: StepContext) -> None:
-        """Rule 10: asks against red lines, progress and crossings."""
-        self.crossed_this_step = np.zeros(2, dtype=bool)
-        if context.talks:
-            ask = bargaining.asks(self.redline_mean, self.redline_variance, self.caution)
-            self.crossed_this_step = crossed = bargaining.crossings(ask, self.red_line[::-1])
-            self.redline_crossings += int(crossed.sum())
-            for s in range(2):
-                if crossed[s]:
-                    self.last_crossing_of_own_line[1 - s] = context.step
-            self.fruitless_rounds = self.fruitless_rounds + 1 if crossed.any() else 0
-            self.deal_progress = bargaining.update_progress(
-                self.deal_progress, bool(crossed.any()), self.dynamics.progress_rate
             )
 
     def _escalation(self) -> None:
@@ -618,18 +762,16 @@ class DiplomacyModel(mesa.Model):
         self.escalation_cost = self._escalation_costs()
         self.utilities = self._utilities()
 
-    def _crisis(self, context: StepContext) -> None:
+    def _crisis(self, acts: StepActs) -> None:
         """Rule 12: the crisis index."""
         dyn = self.dynamics
-        provocation = any(a.is_provocation for a in context.actions) or bool(
-            self.crossed_this_step.any()
-        )
+        provocation = any(a.raises_hazard for a in acts.actions) or any(acts.crossed)
         misperception = float(np.mean(np.abs(self.type_belief - self.preparing[::-1])))
         hazard = crisis.crisis_hazard(
             dyn.hazard_base,
             provocation,
             misperception,
-            context.talks,
+            acts.talks,
             dyn.hazard_provocation,
             dyn.hazard_misperception,
             dyn.hazard_talks,
@@ -650,12 +792,13 @@ class DiplomacyModel(mesa.Model):
 
     def _escalation_costs(self) -> np.ndarray:
         dyn = self.dynamics
+        self.bloc_legitimacy = np.stack([self._bloc_means(self.legitimacy[s]) for s in range(2)])
         return np.array(
             [
                 escalation.escalation_cost(
                     dyn.escalation_cost_base,
                     dyn.escalation_cost_slope,
-                    blocs.weighted_mean(self._bloc_means(self.legitimacy[s]), self.bloc_weight),
+                    blocs.weighted_mean(self.bloc_legitimacy[s], self.bloc_weight),
                 )
                 for s in range(2)
             ]
@@ -686,101 +829,12 @@ class DiplomacyModel(mesa.Model):
         yes = blocs.vote_yes(
             self.scepticism, self.legitimacy[0], self.legitimacy[1], self.dynamics.vote_threshold
         )
-        elite_yes = np.bincount(
-            self.observer_bloc,
-            weights=(yes & self.is_elite).astype(float),
-            minlength=len(self.bloc_names),
+        self.vote_yes_by_bloc = blocs.vote_share_by_bloc(
+            yes, self.is_elite, self.observer_bloc, len(self.bloc_names)
         )
-        elites = np.bincount(
-            self.observer_bloc, weights=self.is_elite.astype(float), minlength=len(self.bloc_names)
-        )
-        with np.errstate(invalid="ignore", divide="ignore"):
-            self.vote_yes_by_bloc = elite_yes / elites
 
     def _record(self) -> None:
-        dyn = self.dynamics
-        legit = self.legitimacy
-        gap = legit[0] - legit[1]
-        by_bloc = {
-            "legitimacy_negotiator": self._bloc_means(legit[0]),
-            "legitimacy_adversary": self._bloc_means(legit[1]),
-            "legitimacy_gap": self._bloc_means(gap),
-            "narrative_share": self._bloc_means((gap > 0).astype(float)),
-            "blame_adversary": self._bloc_means(self.blame),
-            "scepticism": self._bloc_means(self.scepticism),
-        }
-        compliance = blocs.sanction_compliance(
-            by_bloc["legitimacy_adversary"],
-            by_bloc["legitimacy_negotiator"],
-            by_bloc["scepticism"],
-            self.bloc_exposure * self.economic_reach[1],
-            dyn.compliance_intercept,
-            dyn.compliance_legitimacy,
-            dyn.compliance_scepticism,
-            dyn.compliance_exposure,
-        )
-        action = [a.value if a is not None else None for a in self.actions]
-        self.current = {
-            "step": self.steps,
-            "action_negotiator": action[0],
-            "action_adversary": action[1],
-            "talks": self.talks,
-            "legitimacy_negotiator": float(legit[0].mean()),
-            "legitimacy_adversary": float(legit[1].mean()),
-            "legitimacy_gap": float(gap.mean()),
-            "narrative_share": narrative_share(gap),
-            "blame_adversary": float(self.blame.mean()),
-            "salience": float(self.salience),
-            "escalation_cost_negotiator": float(self.escalation_cost[0]),
-            "escalation_cost_adversary": float(self.escalation_cost[1]),
-            "belief_error_negotiator": float(abs(self.type_belief[0] - self.preparing[1])),
-            "belief_error_adversary": float(abs(self.type_belief[1] - self.preparing[0])),
-            "redline_uncertainty_negotiator": float(np.sqrt(self.redline_variance[0])),
-            "redline_uncertainty_adversary": float(np.sqrt(self.redline_variance[1])),
-            "deal_progress": float(self.deal_progress),
-            "redline_crossings": int(self.redline_crossings),
-            "crisis_index": float(self.crisis_index),
-            "sanction_compliance": blocs.weighted_mean(compliance, self.bloc_weight),
-            "vote_yes_share": blocs.weighted_mean(self.vote_yes_by_bloc, self.bloc_weight),
-            "polarization": polarization(gap),
-        }
-        self.datacollector.collect(self)
-        elite = self.is_elite
-        elites = np.bincount(
-            self.observer_bloc, weights=elite.astype(float), minlength=len(self.bloc_names)
-        )
-        elite_n = _masked_bloc_means(legit, elite, self.observer_bloc, elites)
-        public_n = _masked_bloc_means(legit, ~elite, self.observer_bloc, self._bloc_counts - elites)
-        for k, name in enumerate(self.bloc_names):
-            self.datacollector.add_table_row(
-                "blocs",
-                {
-                    "step": self.steps,
-                    "bloc": name,
-                    **{
-                        key: float(values[k])
-                        for key, values in by_bloc.items()
-                        if key != "scepticism"
-                    },
-                    "elite_legitimacy_negotiator": float(elite_n[0][k]),
-                    "elite_legitimacy_adversary": float(elite_n[1][k]),
-                    "public_legitimacy_negotiator": float(public_n[0][k]),
-                    "public_legitimacy_adversary": float(public_n[1][k]),
-                    "sanction_compliance": float(compliance[k]),
-                    "vote_yes_share": float(self.vote_yes_by_bloc[k]),
-                },
-            )
-        for m, outlet in enumerate(self.outlets):
-            self.datacollector.add_table_row(
-                "media",
-                {
-                    "step": self.steps,
-                    "outlet": outlet.name,
-                    "frame_negotiator": float(self.outlet_frames[0, m]),
-                    "frame_adversary": float(self.outlet_frames[1, m]),
-                    "effective_indexing": float(self.outlet_indexing_effective[m]),
-                },
-            )
+        record_step(self)
 
     # ---------------------------------------------------------------------------------------
     # Use
@@ -807,14 +861,15 @@ class DiplomacyModel(mesa.Model):
         }
 
     @property
-    def mechanism_switches(self) -> dict[str, bool]:
-        """The on/off state of every mechanism."""
-        return {name: bool(getattr(self.mechanisms, name)) for name in MECHANISM_NAMES}
-
-    @property
     def dynamics_values(self) -> dict[str, float]:
-        """The value of every dynamics parameter."""
-        return {p.name: getattr(self.dynamics, p.name) for p in DYNAMICS_PARAMETERS}
+        """The value of every dynamics parameter, by registry name."""
+        out = {}
+        for p in DYNAMICS_PARAMETERS:
+            value: Any = self.dynamics
+            for key in p.path:
+                value = getattr(value, key)
+            out[p.name] = value
+        return out
 
 
 def _read_column(name: str, model: DiplomacyModel) -> Any:
@@ -824,33 +879,3 @@ def _read_column(name: str, model: DiplomacyModel) -> Any:
 
 def _beta(rng: np.random.Generator, mean: np.ndarray, concentration: float) -> np.ndarray:
     return rng.beta(mean * concentration, (1.0 - mean) * concentration)
-
-
-def _two_subscriptions(rng: np.random.Generator, reach: np.ndarray, n: int) -> np.ndarray:
-    """Two distinct outlets per observer, drawn without replacement with weights = reach.
-
-    Uses the Gumbel-top-k trick over the whole population at once. With one outlet, both
-    subscriptions are that outlet.
-    """
-    if reach.size == 1:
-        return np.zeros((n, 2), dtype=np.int64)
-    weights = np.where(reach > 0, reach, 1e-12)
-    keys = np.log(weights)[None, :] + rng.gumbel(size=(n, reach.size))
-    return np.argsort(-keys, axis=1, kind="stable")[:, :2].astype(np.int64)
-
-
-def _masked_bloc_means(
-    legitimacy: np.ndarray, mask: np.ndarray, bloc: np.ndarray, counts: np.ndarray
-) -> np.ndarray:
-    """Per-bloc means of both sides' legitimacy over the observers in `mask`.
-
-    `counts` holds how many observers of each bloc are in `mask`.
-    """
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.stack(
-            [
-                np.bincount(bloc, weights=np.where(mask, legitimacy[s], 0.0), minlength=counts.size)
-                / counts
-                for s in range(2)
-            ]
-        )

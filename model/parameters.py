@@ -1,11 +1,17 @@
 """The parameter registry: every constant of the model with its symbol, meaning, range and source.
 
-Config validation, the sweep paths, the model's defaults and the ODD's parameter table all read
-from this one list. A parameter's `scope` says where it sits in a config:
+Config validation, the sweep paths, the model's defaults, the Mesa keyword parameters and the
+ODD's parameter table all read from this one list. A parameter's `scope` says where it sits in a
+config:
 
 * ``model``: a top-level key of the `model` section (``observers``),
 * ``side``: a key of each side's mapping (``negotiator.deterrence``), with a default per role,
 * ``dynamics``: a key of ``model.dynamics`` (``dynamics.event_rate``).
+
+A dotted name sits in a nested mapping: ``evidence.walk_away.faith`` is
+``dynamics: {evidence: {walk_away: {faith: ...}}}`` and is swept as
+``dynamics.evidence.walk_away.faith``; ``initial_legitimacy.mean`` is a side's
+``initial_legitimacy: {mean: ...}``.
 """
 
 from __future__ import annotations
@@ -40,13 +46,92 @@ class Parameter:
         return self.default
 
     @property
-    def range_text(self) -> str:
-        """The valid range as text, e.g. ``[0, 1]``."""
-        return f"[{_fmt(self.low)}, {_fmt(self.high)}]"
+    def path(self) -> tuple[str, ...]:
+        """The name split at its dots: the keys of the nested mapping it sits in."""
+        return tuple(self.name.split("."))
 
 
-def _fmt(x: float) -> str:
-    return f"{x:g}"
+EVIDENCE_TABLE: tuple[
+    tuple[str, str, float, float, float | None, float | None, float, str], ...
+] = (
+    # act, as a phrase, act faith, act strength, standing faith, standing strength (postures
+    # only), newsworthiness, source
+    ("engage", "taking up talks", 0.3, 0.0, 0.0, 0.0, 0.2, "assumption (Kydd 2000; cheap talk)"),
+    ("concede", "a concession", 0.6, -0.9, 0.05, -0.1, 0.6, "assumption (Kertzer & Brutger 2016)"),
+    ("add_conditions", "adding conditions", -0.3, 0.2, -0.05, 0.0, 0.5, "assumption"),
+    ("walk_away", "walking away", -0.5, 0.6, -0.1, 0.05, 1.0, "calibrated (patterns P1, P3)"),
+    ("escalate_rhetoric", "escalating rhetoric", -0.5, 0.2, None, None, 0.6, "assumption"),
+    ("sanction", "a sanction", -1.0, 0.4, None, None, 0.8, "assumption (faith times s u)"),
+    ("silent", "silence", -0.2, 0.0, -0.05, 0.0, 0.0, "assumption"),
+    ("agreement", "a concluded deal", 0.5, 0.2, None, None, 1.0, "assumption"),
+)
+"""The evidence an act carries (log-likelihood ratios on good faith and on strength), the
+standing evidence of holding a posture, per week, and the newsworthiness of each act
+(MODEL_SPEC, "Actions"). Events and deals have no standing evidence; a sanction's faith
+evidence is scaled per observer by scepticism s and by u (1 unilateral, `multilateral_factor`
+multilateral)."""
+
+
+def _evidence_parameters() -> tuple[Parameter, ...]:
+    """One registry entry per cell of `EVIDENCE_TABLE`."""
+    out = []
+    for (
+        act,
+        label,
+        faith,
+        strength,
+        standing_faith,
+        standing_strength,
+        news,
+        source,
+    ) in EVIDENCE_TABLE:
+        cells = [
+            ("faith", "e^f", f"good-faith evidence of {label}", faith, "LLR"),
+            ("strength", "e^s", f"strength evidence of {label}", strength, "LLR"),
+        ]
+        if standing_faith is not None and standing_strength is not None:
+            cells += [
+                (
+                    "standing_faith",
+                    "u^f",
+                    f"good-faith evidence of holding {act}, per week",
+                    standing_faith,
+                    "LLR per week",
+                ),
+                (
+                    "standing_strength",
+                    "u^s",
+                    f"strength evidence of holding {act}, per week",
+                    standing_strength,
+                    "LLR per week",
+                ),
+            ]
+        for key, symbol, meaning, value, unit in cells:
+            out.append(
+                Parameter(
+                    f"evidence.{act}.{key}",
+                    f"{symbol}_{act}",
+                    meaning,
+                    value,
+                    -3.0,
+                    3.0,
+                    unit,
+                    source,
+                )
+            )
+        out.append(
+            Parameter(
+                f"newsworthiness.{act}",
+                f"n_{act}",
+                f"newsworthiness of {label}",
+                news,
+                0.0,
+                1.0,
+                "index",
+                "assumption (McCombs & Shaw 1972)",
+            )
+        )
+    return tuple(out)
 
 
 P = Parameter
@@ -58,7 +143,7 @@ REGISTRY: tuple[Parameter, ...] = (
         "number of observers (Global South publics and elites)",
         1000,
         2,
-        10_000_000,
+        10000000,
         "observers",
         "assumption",
         scope="model",
@@ -121,14 +206,25 @@ REGISTRY: tuple[Parameter, ...] = (
         scope="side",
     ),
     P(
-        "economic_reach",
-        "r^econ",
-        "reach of the side's financial system (weights bloc exposure in sanction compliance)",
-        (0.3, 1.0),
-        0.0,
-        1.0,
-        "index",
-        "assumption",
+        "initial_legitimacy.mean",
+        "Lbar_0",
+        "mean of the Beta of observers' initial legitimacy of the side",
+        (0.35, 0.55),
+        0.01,
+        0.99,
+        "legitimacy",
+        "adversary: Pew 2024 median favourable view of the US (54%); negotiator: assumption",
+        scope="side",
+    ),
+    P(
+        "initial_legitimacy.concentration",
+        "a + b",
+        "concentration of the Beta of observers' initial legitimacy of the side",
+        (6.0, 6.0),
+        0.1,
+        10000.0,
+        "-",
+        "calibrated (pattern P2: cross-country sd of favourable views 18-21 points)",
         scope="side",
     ),
     # --- rule 1: leverage, face, record
@@ -155,12 +251,22 @@ REGISTRY: tuple[Parameter, ...] = (
     P(
         "face_penalty",
         "psi",
-        "how much lost face F weakens the weight of a side's events",
+        "how much lost face F weakens the weight of a side's evidence",
         0.8,
         0.0,
         1.0,
         "-",
         "assumption",
+    ),
+    P(
+        "face_start",
+        "F_0",
+        "face stock lost at step 0",
+        0.0,
+        0.0,
+        1.0,
+        "-",
+        "assumption (no concession before the run)",
     ),
     P(
         "record_memory",
@@ -173,14 +279,34 @@ REGISTRY: tuple[Parameter, ...] = (
         "assumption (Kydd 2000: costly reassurance builds a record)",
     ),
     P(
+        "record_concede_credit",
+        "c_concede",
+        "record credit of one week of conceding",
+        1.0,
+        0.0,
+        1.0,
+        "-",
+        "assumption (Kydd 2000)",
+    ),
+    P(
         "record_engage_credit",
         "c_engage",
-        "record credit of one week of engagement (concede: 1)",
+        "record credit of one week of engagement",
         0.2,
         0.0,
         1.0,
         "-",
         "assumption",
+    ),
+    P(
+        "record_start",
+        "R_0",
+        "good-faith record at step 0, and the record above which contrast is amplified",
+        0.2,
+        0.001,
+        1.0,
+        "-",
+        "assumption (the steady record of plain engagement)",
     ),
     # --- rule 2: salience
     P(
@@ -196,89 +322,91 @@ REGISTRY: tuple[Parameter, ...] = (
     P(
         "initial_salience",
         "S_0",
-        "salience of the conflict at step 0",
-        0.0,
+        "salience of the conflict at the start (and of the spin-up)",
+        0.05,
         0.0,
         1.0,
         "index",
-        "assumption",
+        "assumption (the steady salience of plain engagement)",
     ),
     P(
         "persistence",
         "p",
-        "newsworthiness left when a side repeats a posture",
+        "newsworthiness left of a posture held from the week before",
         0.25,
         0.0,
         1.0,
         "share",
-        "calibrated",
+        "assumption",
     ),
-    # --- rule 3: valence in context
+    # --- the evidence table (rule 3) and newsworthiness (rule 2)
+    *_evidence_parameters(),
+    # --- rule 3: evidence in context
+    P(
+        "multilateral_factor",
+        "u",
+        "weight of a multilateral sanction's faith evidence (unilateral: 1)",
+        0.3,
+        0.0,
+        1.0,
+        "-",
+        "assumption",
+    ),
     P(
         "contrast",
         "chi",
-        "weight of the contrast between the two sides' acts",
-        0.4,
+        "weight of the contrast between the two sides' good-faith evidence",
+        1.0,
         0.0,
-        2.0,
+        5.0,
         "-",
-        "the essay's burden-shift claim; calibrated",
+        "the essay's burden-shift claim; assumption",
     ),
     P(
         "record_bonus",
         "zeta",
-        "extra contrast per unit of good-faith record above its threshold",
+        "extra contrast per unit of good-faith record above its start, relative to the start",
         2.0,
         0.0,
         100.0,
         "-",
-        "Kydd 2000, 2005 (costly reassurance); calibrated",
-    ),
-    P(
-        "record_threshold",
-        "R*",
-        "record above which a side's contrast is amplified",
-        0.2,
-        0.0,
-        1.0,
-        "-",
-        "assumption (steady record of constant engagement)",
+        "Kydd 2000, 2005 (costly reassurance); assumption",
     ),
     P(
         "talk_fatigue",
         "phi",
-        "valence an engagement loses to strength-oriented observers after fruitless rounds",
-        0.3,
+        "standing strength evidence a side at the table loses after fruitless weeks",
+        0.05,
         0.0,
         2.0,
-        "valence",
+        "LLR per week",
         "rival mechanism; assumption",
     ),
     P(
         "talk_fatigue_half",
         "k_1/2",
-        "fruitless rounds after which talk fatigue is half its maximum",
+        "fruitless weeks after which talk fatigue is half its maximum",
         8,
         1,
         200,
-        "rounds",
+        "weeks",
         "assumption",
         integer=True,
     ),
     P(
         "justified_exit",
         "j",
-        "valence a walkout gains right after the other side defected",
+        "good-faith evidence a walkout gains right after a provocation by the other side",
         0.4,
         0.0,
         2.0,
-        "valence",
-        "rival mechanism; assumption",
+        "LLR",
+        "rival mechanism; Chaudoin 2014 (muted reactions to broken agreements); assumption",
     ),
     P(
-        "justified_exit_window",
+        "justified_window",
         "-",
-        "steps after a defection or crossing in which an exit is judged justified",
+        "weeks after a provocation in which a walkout is excused",
         4,
         1,
         52,
@@ -287,51 +415,91 @@ REGISTRY: tuple[Parameter, ...] = (
         integer=True,
     ),
     P(
-        "multilateral_factor",
-        "u",
-        "weight of a multilateral sanction's valence (unilateral: 1)",
+        "weight_signal",
+        "omega",
+        "standing strength evidence of being negotiated with, per unit of the other's leverage",
         0.3,
         0.0,
-        1.0,
-        "-",
-        "assumption",
+        2.0,
+        "LLR per week",
+        "the essay ('negotiation itself signals strategic weight'); assumption",
     ),
-    # --- rule 4: events
+    P(
+        "dependence",
+        "delta",
+        "strength evidence lost per week of talks per unit of the other's excess leverage",
+        0.0,
+        0.0,
+        2.0,
+        "LLR per week",
+        "rival mechanism; assumption",
+    ),
+    # --- rule 4: events and the news cycle
+    P(
+        "news_memory",
+        "m_news",
+        "weight of last week's news of a side",
+        0.7,
+        0.0,
+        0.999,
+        "per week",
+        "assumption (a news cycle of a few weeks)",
+    ),
     P(
         "event_rate",
         "alpha_e",
-        "rate at which events move observers' legitimacy",
-        0.03,
+        "log-odds moved per unit of news at full salience",
+        0.5,
+        0.0,
+        5.0,
+        "log-odds per LLR",
+        "calibrated (pattern P1)",
+    ),
+    P(
+        "standing_rate",
+        "alpha_u",
+        "log-odds moved per unit of standing evidence",
+        0.05,
         0.0,
         1.0,
-        "per week at full salience",
-        "calibrated (Pew 2016-17, Gallup 2016-17 swings)",
+        "log-odds per LLR",
+        "assumption",
     ),
     P(
         "attribution_bias",
         "eta",
-        "dispositional attribution: credit to trusted, blame to distrusted sides",
-        0.6,
+        "dispositional attribution: news confirming an observer's view counts more",
+        0.3,
         0.0,
         1.0,
         "-",
-        "Mercer 1996",
+        "Mercer 1996; assumption",
     ),
     # --- rule 5: media
     P(
         "media_rate",
         "alpha_m",
-        "rate at which an accepted media frame moves an observer",
-        0.03,
+        "log-odds moved per unit of an accepted report",
+        0.25,
         0.0,
-        1.0,
-        "per exposure",
-        "Carletti et al. 2006; calibrated",
+        5.0,
+        "log-odds per LLR",
+        "Carletti et al. 2006; assumption",
     ),
     P(
-        "media_latitude",
+        "media_slant",
+        "kappa_m",
+        "slant an outlet adds per unit of bias and of news",
+        1.0,
+        0.0,
+        5.0,
         "-",
-        "extra width of the confidence bound for media messages",
+        "assumption",
+    ),
+    P(
+        "media_margin",
+        "-",
+        "extra width of the confidence bound for an outlet's stance",
         0.1,
         0.0,
         1.0,
@@ -341,33 +509,43 @@ REGISTRY: tuple[Parameter, ...] = (
     P(
         "backfire_rate",
         "alpha_bf",
-        "rate at which a far-off message pushes an observer away",
-        0.01,
+        "log-odds pushed away per unit of a far-off report",
+        0.1,
         0.0,
-        1.0,
-        "per exposure",
+        5.0,
+        "log-odds per LLR",
         "Pineda & Buendia 2015; assumption",
     ),
     P(
         "backfire_margin",
         "-",
-        "distance beyond the bound at which a message backfires",
+        "distance beyond the bound at which a report backfires",
         0.4,
         0.0,
         2.0,
         "legitimacy",
         "Pineda & Buendia 2015; assumption",
     ),
+    P(
+        "selective_exposure",
+        "k_se",
+        "how strongly observers choose outlets close to their leaning (0 = off)",
+        3.0,
+        0.0,
+        50.0,
+        "-",
+        "Stroud 2008; assumption",
+    ),
     # --- rule 6: peers
     P(
         "peer_rate",
         "mu",
         "convergence rate with an accepted neighbour",
-        0.3,
+        0.1,
         0.0,
         0.5,
         "-",
-        "Deffuant et al. 2000",
+        "Deffuant et al. 2000; assumption",
     ),
     P(
         "elite_influence",
@@ -403,7 +581,7 @@ REGISTRY: tuple[Parameter, ...] = (
     P(
         "confidence_public_low",
         "-",
-        "lower end of publics' confidence bound eps",
+        "lower end of the uniform confidence bound of publics",
         0.15,
         0.0,
         1.0,
@@ -413,8 +591,8 @@ REGISTRY: tuple[Parameter, ...] = (
     P(
         "confidence_public_high",
         "-",
-        "upper end of publics' confidence bound eps",
-        0.40,
+        "upper end of the uniform confidence bound of publics",
+        0.4,
         0.0,
         1.0,
         "legitimacy",
@@ -423,8 +601,8 @@ REGISTRY: tuple[Parameter, ...] = (
     P(
         "confidence_elite_low",
         "-",
-        "lower end of elites' confidence bound eps",
-        0.10,
+        "lower end of the uniform confidence bound of elites",
+        0.1,
         0.0,
         1.0,
         "legitimacy",
@@ -433,7 +611,7 @@ REGISTRY: tuple[Parameter, ...] = (
     P(
         "confidence_elite_high",
         "-",
-        "upper end of elites' confidence bound eps",
+        "upper end of the uniform confidence bound of elites",
         0.25,
         0.0,
         1.0,
@@ -444,19 +622,19 @@ REGISTRY: tuple[Parameter, ...] = (
     P(
         "anchoring",
         "alpha_0",
-        "pull back to the prior image L(0)",
-        0.04,
+        "pull back to the prior image x(0), in log-odds",
+        0.1,
         0.0,
         1.0,
         "per week",
-        "Friedkin & Johnsen 1990; calibrated",
+        "Friedkin & Johnsen 1990; calibrated (pattern P4)",
     ),
     # --- rule 8: blame
     P(
         "blame_rate",
         "alpha_b",
-        "rate at which blame follows a defection",
-        0.05,
+        "rate at which blame follows a defection act",
+        0.5,
         0.0,
         1.0,
         "per week at full salience",
@@ -472,26 +650,36 @@ REGISTRY: tuple[Parameter, ...] = (
         "-",
         "assumption",
     ),
+    P(
+        "blame_start",
+        "beta_0",
+        "share of blame on the adversary at the start",
+        0.5,
+        0.0,
+        1.0,
+        "share",
+        "assumption (no side blamed)",
+    ),
     # --- observers' dispositions
     P(
         "strength_orientation_mean",
         "-",
         "mean strength orientation h_obs of observers",
         0.5,
-        0.0,
-        1.0,
+        0.01,
+        0.99,
         "index",
-        "assumption",
+        "Kertzer & Brutger 2016; assumption",
     ),
     P(
         "strength_orientation_concentration",
         "-",
         "concentration (a + b) of the Beta of h_obs",
-        4.0,
+        5.0,
         0.5,
         1000.0,
         "-",
-        "assumption",
+        "calibrated (pattern P3)",
     ),
     P(
         "scepticism_concentration",
@@ -598,11 +786,21 @@ REGISTRY: tuple[Parameter, ...] = (
     P(
         "progress_rate",
         "-",
-        "deal progress made by a round without a crossing",
+        "mean deal progress of a round in which both asks are acceptable",
         0.02,
         0.0,
         1.0,
         "per round",
+        "assumption (a deal in about a year of good rounds)",
+    ),
+    P(
+        "ask_floor",
+        "-",
+        "smallest estimate sd a side's ask allows for",
+        0.05,
+        0.0,
+        1.0,
+        "issue scale",
         "assumption",
     ),
     # --- rule 11: escalation cost and adaptive choice
@@ -775,16 +973,27 @@ REGISTRY: tuple[Parameter, ...] = (
         "steps between votes of the vote stand-in",
         52,
         1,
-        10_000,
+        10000,
         "weeks",
         "assumption (a yearly session)",
+        integer=True,
+    ),
+    # --- spin-up
+    P(
+        "spin_up",
+        "T_0",
+        "weeks run before step 0 with both sides engaging and only the observer rules acting",
+        100,
+        0,
+        10000,
+        "weeks",
+        "assumption (long enough for peers, media and anchoring to settle: check V9)",
         integer=True,
     ),
 )
 del P
 
 BY_NAME: dict[str, Parameter] = {p.name: p for p in REGISTRY}
-MODEL_PARAMETERS = tuple(p for p in REGISTRY if p.scope == "model")
 SIDE_PARAMETERS = tuple(p for p in REGISTRY if p.scope == "side")
 DYNAMICS_PARAMETERS = tuple(p for p in REGISTRY if p.scope == "dynamics")
 
@@ -818,12 +1027,23 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism("anchoring", "observers stay tied to prior images", "7", True),
     Mechanism("leverage", "engagement counts with deterrent weight", "1", True),
     Mechanism(
-        "reassurance", "concessions build a good-faith record that pays later (Kydd)", "1, 3", True
+        "reassurance",
+        "concessions build a good-faith record that pays later (Kydd; the essay's Hudaybiyyah)",
+        "1, 3",
+        True,
     ),
     Mechanism("learning", "talks reveal the other side's red line and intent", "9", True),
     Mechanism(
+        "weight_signal",
+        "a great power that negotiates with a state reveals that state's weight",
+        "3",
+        True,
+    ),
+    Mechanism("deals", "talks can conclude agreements that credit both sides", "10", True),
+    Mechanism(
         "talk_fatigue",
-        "fruitless talks read as weakness or stalling to strength-oriented observers",
+        "fruitless talks, or waiting alone at the table, read as weakness to strength-oriented "
+        "observers",
         "3",
         True,
         rival=True,

@@ -1,3 +1,3 @@
 """The model version: semantic, bumped whenever the outputs for a given config and seed change."""
 
-MODEL_VERSION = "1.0.0"
+MODEL_VERSION = "2.0.0"

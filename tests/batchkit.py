@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -217,3 +218,35 @@ def sabotage(monkeypatch: Any, faults: dict[tuple[str, int, int], str]) -> None:
     from experiments import batch
 
     monkeypatch.setattr(batch, "run_chunk", functools.partial(faulty_chunk, faults=faults))
+
+
+def write_checked_folder(
+    folder: Path, manifest: dict[str, Any], frames: dict[str, pd.DataFrame]
+) -> None:
+    """A results folder from frames by dataset, each a single part with metadata and checksums.
+
+    For synthetic folders (statistics over planted values): the readers accept it as a folder
+    that a batch wrote.
+    """
+    import pyarrow as pa
+
+    from experiments.store import MANIFEST_FORMAT, encode_parquet
+    from experiments.verify import listing_entry, part_metadata, sha256_file
+
+    name = "part-0-0.parquet"
+    config_hash = manifest.setdefault("config_hash", "sha256:synthetic")
+    checksums, runs = {}, 0
+    for dataset, frame in frames.items():
+        keys = list(
+            dict.fromkeys(zip(frame.scenario, frame.design_point, frame.replicate, strict=True))
+        )
+        runs = max(runs, len(keys))
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = table.replace_schema_metadata(part_metadata(config_hash, dataset, keys))
+        path = folder / dataset / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(encode_parquet(table))
+        checksums[dataset] = sha256_file(path)
+    manifest["format"] = MANIFEST_FORMAT
+    manifest["parts"] = {name: listing_entry(runs, checksums)}
+    (folder / "manifest.json").write_text(json.dumps(manifest))

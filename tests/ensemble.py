@@ -16,6 +16,16 @@ from model.streams import replicate_seed
 REPLICATES = 30
 BASE_SEED = 20261125
 
+VERIFY = {
+    "talk_fatigue": False,
+    "justified_exit": False,
+    "backfire": False,
+    "deals": False,
+    "weight_signal": False,
+}
+"""The switches of MODEL_SPEC's verification settings: rivals, deals and the weight signal off
+(and `dependence` at its default 0), so that each check isolates one mechanism."""
+
 
 def make_spec(**model: Any) -> ModelSpec:
     """A resolved model from a `model` mapping over the defaults (raises on a bad mapping)."""
@@ -28,6 +38,25 @@ def make_spec(**model: Any) -> ModelSpec:
 @functools.lru_cache(maxsize=4096)
 def _run(spec_json: str, seed: int, steps: int):
     return simulate(ModelSpec.model_validate_json(spec_json), seed, steps).timeseries
+
+
+def verify(**model: Any) -> ModelSpec:
+    """`make_spec` in the verification settings (switches in `model` override them)."""
+    switches = {**VERIFY, **model.pop("mechanisms", {})}
+    return make_spec(**model, mechanisms=switches)
+
+
+def models(spec: ModelSpec, steps: int, n: int = REPLICATES, stop: int | None = None) -> list:
+    """One model per replicate seed, run for `steps` steps (observer arrays at hand)."""
+    from model.model import DiplomacyModel
+
+    out = []
+    for seed in seeds(n):
+        model = DiplomacyModel(spec, rng=seed, horizon=steps)
+        if steps:
+            model.run_for(steps)
+        out.append(model)
+    return out
 
 
 def run(spec: ModelSpec, seed: int, steps: int = 200):
@@ -74,10 +103,12 @@ def unpaired_interval(
     """Mean difference a - b of independent samples with its Welch t interval."""
     a, b = np.asarray(a, float), np.asarray(b, float)
     va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
+    mean = float(a.mean() - b.mean())
+    if va + vb == 0:
+        return mean, mean, mean
     se = np.sqrt(va + vb)
     dof = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
     half = stats.t.ppf(0.5 + level / 2, dof) * se
-    mean = float(a.mean() - b.mean())
     return mean, mean - half, mean + half
 
 

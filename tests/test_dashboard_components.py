@@ -407,7 +407,7 @@ VIEW_DATA = {
     "RedLineView": ("red_line_estimate.csv", ["estimate", "low_95", "high_95"]),
     "BlocView": ("blocs.csv", ["bloc", "legitimacy_adversary"]),
     "GapView": ("gap_distribution.csv", ["gap_from", "observers"]),
-    "MediaView": ("media.csv", ["outlet", "frame_negotiator"]),
+    "MediaView": ("media.csv", ["outlet", "report_negotiator"]),
     "NetworkView": ("network.csv", ["observer", "gap"]),
 }
 

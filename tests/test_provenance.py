@@ -12,13 +12,14 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
+import odd_figures
 import pytest
 import yaml
 
 import model.rules
-from experiments import golden, model_card
+from experiments import golden
 from model import documentation
+from model.actions import SIDES
 from model.model import DiplomacyModel
 from model.parameters import BY_NAME, REGISTRY
 from model.version import MODEL_VERSION
@@ -58,6 +59,28 @@ def _section(number: int) -> str:
     return match.group(0)
 
 
+def _subsection(number: int, title: str) -> str:
+    """The text of subsection `title` of ODD section `number` (to the next heading)."""
+    match = re.search(
+        rf"^### {re.escape(title)}\b.*?(?=^##|\Z)", _section(number), flags=re.M | re.S
+    )
+    assert match, f"ODD section {number} has no subsection {title!r}"
+    return match.group(0)
+
+
+def _phases(method) -> list[str]:
+    """The methods of the model that `method` calls, in order."""
+    return re.findall(r"self\.(_\w+)\(", inspect.getsource(method))
+
+
+def _written() -> str:
+    """The ODD without its generated and measured blocks (the text written by hand)."""
+    text = ODD
+    for name in documentation.TABLES:
+        text = text.replace(documentation.read_block(text, name), "")
+    return text.replace(odd_figures.block(text), "")
+
+
 def _rule_functions() -> dict[str, str]:
     """Every public function defined in a module of model.rules, with its module's name."""
     found = {}
@@ -83,7 +106,8 @@ def test_odd_tables_match_the_registry():
 
 def test_odd_table_check_detects_a_changed_registry(tmp_path):
     changed = [
-        dataclasses.replace(p, default=0.5) if p.name == "event_rate" else p for p in REGISTRY
+        dataclasses.replace(p, default=p.default + 0.1) if p.name == "event_rate" else p
+        for p in REGISTRY
     ]
     assert documentation.parameter_table_markdown(changed) != (
         documentation.parameter_table_markdown()
@@ -109,13 +133,33 @@ def test_odd_design_concepts_cover_all_eleven():
     assert concepts == DESIGN_CONCEPTS
 
 
+def test_odd_evidence_table_check_detects_a_changed_cell(tmp_path):
+    changed = [
+        dataclasses.replace(p, default=-0.7) if p.name == "evidence.walk_away.faith" else p
+        for p in REGISTRY
+    ]
+    assert "| walk_away | -0.7 | 0.6 |" in documentation.evidence_table_markdown(changed)
+    stale = tmp_path / "ODD.md"
+    stale.write_text(ODD.replace("| walk_away | -0.5 |", "| walk_away | -0.7 |"))
+    assert documentation.stale_tables(stale) == ["evidence"]
+
+
+def test_odd_parameter_table_renders_dotted_names_as_config_keys():
+    table = documentation.parameter_table_markdown()
+    for p in REGISTRY:
+        key = {"dynamics": f"dynamics.{p.name}", "side": f"<side>.{p.name}"}.get(p.scope, p.name)
+        assert f"| `{key}` | " in table, key
+    assert "| `dynamics.evidence.walk_away.faith` | e^f_walk_away |" in table
+    assert "| `<side>.initial_legitimacy.mean` | Lbar_0 |" in table
+
+
 def test_every_submodel_heading_is_a_rule_function_in_its_module_and_every_rule_has_one():
     functions = _rule_functions()
     submodels = _section(7)
     headings = []
     module = None
     for line in submodels.splitlines():
-        rule = re.match(r"^### Rule \d+: .*\(`model/rules/(\w+)\.py`\)$", line)
+        rule = re.match(r"^### (?:Rule \d+: )?.*\(`model/rules/(\w+)\.py`\)$", line)
         if rule:
             module = rule.group(1)
         heading = re.match(r"^#### `(\w+)`$", line)
@@ -130,28 +174,68 @@ def test_every_submodel_heading_is_a_rule_function_in_its_module_and_every_rule_
 
 
 def test_odd_schedule_names_the_phases_of_step_in_their_order():
-    named = re.findall(r"`(_\w+)`", _section(3))
-    called = re.findall(r"self\.(_\w+)\(", inspect.getsource(DiplomacyModel.step))
-    assert named == called, f"ODD phases {named}, DiplomacyModel.step calls {called}"
+    """One step names the phases of `step` and, inside the observer phases, theirs."""
+    expected = []
+    for name in _phases(DiplomacyModel.step):
+        expected.append(name)
+        if name == "_observer_phases":
+            expected += _phases(DiplomacyModel._observer_phases)
+    named = re.findall(r"`(_\w+)`", _subsection(3, "One step"))
+    assert named == expected, f"ODD phases {named}, DiplomacyModel.step calls {expected}"
     assert all(callable(getattr(DiplomacyModel, name)) for name in named)
 
 
-def test_odd_submodel_defaults_and_symbols_match_the_registry():
-    pattern = re.compile(r"`([a-z_]+)`\s+(?:([A-Za-z][\w*^/]*)\s+)?\(?(-?\d+(?:\.\d+)?)\)?")
+def test_odd_spin_up_names_the_phases_of_its_weeks_in_their_order():
+    named = re.findall(r"`(_\w+)`", _subsection(3, "The spin-up"))
+    weeks = _phases(DiplomacyModel._spin_up_weeks)
+    assert named == weeks, f"ODD spin-up phases {named}, a spin-up week calls {weeks}"
+    assert "_spin_up_weeks" in _phases(DiplomacyModel._spin_up)
+
+
+QUOTED_DEFAULT = re.compile(
+    r"`([a-z_][a-z_.]*)`\s+(?:([A-Za-z][\w*^/]*)\s+)?\(?(-?\d+(?:\.\d+)?)\)?"
+)
+"""A quoted parameter: `config_name`, optionally its symbol, then its default. A side's
+parameter may be quoted for one role (`negotiator.deterrence`)."""
+
+
+def _quoted_defaults(text: str) -> list[tuple[str, str, str]]:
+    return QUOTED_DEFAULT.findall(text)
+
+
+def test_odd_quoted_defaults_and_symbols_match_the_registry():
     checked = 0
-    for name, symbol, value in pattern.findall(_section(7)):
+    for quoted, symbol, value in _quoted_defaults(_written()):
+        role, _, rest = quoted.partition(".")
+        name, role = (rest, role) if role in SIDES else (quoted, None)
         if name not in BY_NAME:
             continue
         p = BY_NAME[name]
-        default = p.default
-        if isinstance(default, tuple):
-            if default[0] != default[1]:
+        if isinstance(p.default, tuple) and role is None:
+            if p.default[0] != p.default[1]:
                 continue
-            default = default[0]
-        assert float(value) == float(default), f"ODD quotes {name} = {value}, registry {default}"
-        assert symbol in ("", p.symbol), f"ODD writes {name} as {symbol}, registry {p.symbol}"
+            role = SIDES[0]
+        default = p.default_for(role)
+        assert float(value) == float(default), f"ODD quotes {quoted} = {value}, registry {default}"
+        assert symbol in ("", p.symbol), f"ODD writes {quoted} as {symbol}, registry {p.symbol}"
         checked += 1
-    assert checked >= 40
+    assert checked >= 100
+
+
+def test_odd_quotes_every_parameter_outside_the_evidence_table():
+    quoted = set()
+    for name, _, _ in _quoted_defaults(_written()):
+        role, _, rest = name.partition(".")
+        quoted.add(rest if role in SIDES else name)
+    cells = ("evidence", "newsworthiness")
+    missing = [p.name for p in REGISTRY if p.path[0] not in cells and p.name not in quoted]
+    assert not missing, f"parameters the ODD does not quote with their default: {missing}"
+
+
+def test_odd_quoted_default_check_can_fail():
+    quoted = _quoted_defaults("(`event_rate` alpha_e 0.9, `negotiator.deterrence` D 0.6)")
+    assert quoted == [("event_rate", "alpha_e", "0.9"), ("negotiator.deterrence", "D", "0.6")]
+    assert float(quoted[0][2]) != BY_NAME["event_rate"].default
 
 
 def test_odd_calibration_names_every_calibrated_parameter():
@@ -162,56 +246,46 @@ def test_odd_calibration_names_every_calibrated_parameter():
         assert f"`{name}`" in calibration, name
 
 
+def test_odd_names_the_current_model_version():
+    assert f"model version {MODEL_VERSION}" in " ".join(ODD.split())
+
+
+def test_odd_table_of_figures_lists_every_figure_and_quotes_each_as_a_figure():
+    rows = [line for line in odd_figures.block(ODD).splitlines() if line.startswith("|")]
+    assert rows[: len(odd_figures.HEADER)] == list(odd_figures.HEADER)
+    expected = [(f.key, f.measure, f.prototype) for f in odd_figures.FIGURES]
+    found = [tuple(c.strip() for c in r.strip("|").split(" | ")) for r in rows[2:]]
+    assert [(key, measured, prototype) for key, measured, _, prototype in found] == expected
+    quoted = odd_figures.quotes(ODD)
+    assert len(quoted) > len(odd_figures.FIGURES)  # the patterns' table of section 1 quotes P1-P4
+    for key, text in quoted:
+        assert odd_figures.QUOTED.match(text), f"figure {key}: {text!r} is not a quoted figure"
+
+
+def test_odd_figure_check_fails_on_a_drifted_figure():
+    sample = np.array([0.10, 0.12, 0.11, 0.13])
+    good = odd_figures.quote(odd_figures.FIGURES[0], sample)
+    assert odd_figures.agrees(good, sample)
+    assert not odd_figures.agrees(good, sample + 0.001)
+    assert not odd_figures.agrees(good.split(" [")[0], sample)
+    assert odd_figures.agrees("0.250", 0.2504) and not odd_figures.agrees("0.250", 0.2506)
+
+
+@pytest.mark.slow
+def test_odd_quotes_the_figures_the_model_gives():
+    samples = odd_figures.measure_all()
+    by_key = {f.key: f for f in odd_figures.FIGURES}
+    drifted = [
+        f"{key}: ODD {text}, model {odd_figures.quote(by_key[key], samples[key])}"
+        for key, text in odd_figures.quotes(ODD)
+        if not odd_figures.agrees(text, samples[key])
+    ]
+    assert not drifted, f"figures out of date (run {odd_figures.COMMAND}): {drifted}"
+
+
 def test_odd_and_model_card_name_the_current_model_version():
     assert f"model version {MODEL_VERSION}" in " ".join(ODD.split())
     assert f"| version | {MODEL_VERSION} " in CARD
-
-
-# ------------------------------------------------------------------------------------------
-# The model card
-# ------------------------------------------------------------------------------------------
-
-
-def test_model_card_claims_table_matches_the_measures_and_the_model_version():
-    block = CARD.split(model_card.BEGIN, 1)[1].split(model_card.END, 1)[0]
-    assert f"Model version {MODEL_VERSION};" in block, (
-        "the claims table was made by another model version: run python -m "
-        "experiments.model_card --write"
-    )
-    rows = [
-        [cell.strip() for cell in line.strip("|").split(" | ")]
-        for line in block.splitlines()
-        if line.startswith("| ") and not line.startswith("| claim ")
-    ]
-    expected = [[m.claim, m.condition, m.description] for m in model_card.measures()]
-    assert [row[:3] for row in rows] == expected
-    assert "model index, not a forecast" in CARD
-
-
-def test_odd_calibration_figure_is_the_model_card_figure():
-    quoted = re.search(r"\*\*(\d\.\d{4}), 95% interval \[(\d\.\d{4}), (\d\.\d{4})\]\*\*", ODD)
-    assert quoted, "ODD section 9 quotes the calibration as **m, 95% interval [lo, hi]**"
-    mean, low, high = quoted.groups()
-    first = next(line for line in CARD.splitlines() if "(the calibration)" in line)
-    assert f"-{mean} [-{high}, -{low}]" in first
-
-
-def test_model_card_measures_run_and_verdicts_follow_the_interval():
-    measure = model_card.measures()[1]
-    result = model_card.evaluate(measure, n_seeds=2, observers=30)
-    assert np.isfinite([result.mean, result.low, result.high]).all() and result.seeds == 2
-    table = model_card.table_markdown([result], observers=30)
-    assert "30 observers in every run" in table and measure.description in table
-
-    def verdict(low, high, expected=1):
-        m = dataclasses.replace(measure, expected=expected)
-        return model_card.Result(m, (low + high) / 2, low, high, 30).verdict
-
-    assert verdict(0.1, 0.2) == "holds"
-    assert verdict(-0.2, -0.1) == "fails (reversed)"
-    assert verdict(-0.2, -0.1, expected=-1) == "holds"
-    assert verdict(-0.1, 0.1) == "no effect"
-    assert verdict(0.0, 0.0) == "no effect (identical)"
 
 
 # ------------------------------------------------------------------------------------------
@@ -223,7 +297,10 @@ def test_citation_cff_is_valid_and_carries_the_model_version():
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["cff-version"] == "1.2.0"
     assert str(cff["version"]) == MODEL_VERSION
-    assert str(cff["date-released"]) == "2026-11-25"
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    released = re.search(rf"^## \[{re.escape(MODEL_VERSION)}\] - (\S+)$", changelog, flags=re.M)
+    assert released, f"CHANGELOG.md has no dated entry for {MODEL_VERSION}"
+    assert str(cff["date-released"]) == released.group(1)
     assert cff["license"] == "MIT"
     assert cff["authors"] == [{"name": "The diplomacy-legitimacy model authors"}]
     for key in ("title", "message", "abstract"):
@@ -241,20 +318,6 @@ def test_changelog_has_an_entry_for_the_model_version():
         f"CHANGELOG.md needs a '## [{MODEL_VERSION}]' section for the current MODEL_VERSION"
     )
     assert not golden.changelog_has_entry("0.0.0-none")
-
-
-def test_run_command_writes_the_model_version_in_every_row_and_in_run_yaml(tmp_path, monkeypatch):
-    from run import main
-
-    monkeypatch.chdir(ROOT)
-    out = tmp_path / "single"
-    status = main(["run", "configs/baseline.yaml", "--steps", "3", "--out", str(out)])
-    assert status == 0
-    frame = pd.read_parquet(out / "run.parquet")
-    assert len(frame) == 4
-    assert frame["model_version"].tolist() == [MODEL_VERSION] * 4
-    resolved = yaml.safe_load((out / "run.yaml").read_text(encoding="utf-8"))
-    assert resolved["model_version"] == MODEL_VERSION
 
 
 @pytest.mark.parametrize(

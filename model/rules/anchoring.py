@@ -1,4 +1,4 @@
-"""Rule 7: anchoring to prior images (Friedkin & Johnsen 1990)."""
+"""Rule 7: anchoring to prior images (Friedkin & Johnsen 1990), in log-odds."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from numpy.typing import NDArray
 
 
 def anchor(
-    legitimacy: NDArray[np.float64], initial: NDArray[np.float64], rate: float
+    logodds: NDArray[np.float64], initial: NDArray[np.float64], rate: float
 ) -> NDArray[np.float64]:
-    """L += alpha_0 (L(0) - L), then clip to [0, 1]."""
-    return np.clip(legitimacy + rate * (initial - legitimacy), 0.0, 1.0)
+    """X += alpha_0 (x(0) - x): a pull back to the prior image; nothing is clipped."""
+    return logodds + rate * (initial - logodds)

@@ -1,4 +1,4 @@
-"""Rule 10: bargaining against red lines."""
+"""Rule 10: bargaining against red lines; rounds make progress, and deals are concluded."""
 
 from __future__ import annotations
 
@@ -6,18 +6,27 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 
-def asks(redline_mean: ArrayLike, redline_variance: ArrayLike, caution: ArrayLike) -> NDArray:
-    """What each side asks of the other: x = mu - caution tau."""
-    return np.asarray(redline_mean, float) - np.asarray(caution, float) * np.sqrt(
-        np.asarray(redline_variance, float)
-    )
+def asks(
+    redline_mean: ArrayLike, redline_variance: ArrayLike, caution: ArrayLike, floor: float
+) -> NDArray[np.float64]:
+    """What each side asks of the other: x = mu - caution max(tau, ask_floor).
+
+    The floor keeps asks cautious as beliefs sharpen.
+    """
+    tau = np.sqrt(np.asarray(redline_variance, dtype=float))
+    return np.asarray(redline_mean, float) - np.asarray(caution, float) * np.maximum(tau, floor)
 
 
 def crossings(ask: ArrayLike, red_line_of_other: ArrayLike) -> NDArray[np.bool_]:
-    """Whether each side's ask crosses the other side's red line (x > rho_other)."""
+    """Whether each side's ask lies beyond the other side's red line (x > rho_other)."""
     return np.asarray(ask, float) > np.asarray(red_line_of_other, float)
 
 
-def update_progress(progress: float, crossed_any: bool, rate: float) -> float:
-    """deal_progress += progress_rate for a round without a crossing, capped at 1."""
-    return progress if crossed_any else min(1.0, progress + rate)
+def update_progress(progress: float, acceptable: bool, rate: float, draw: float) -> float:
+    """deal_progress += progress_rate q when both asks are acceptable (q an Exp(1) draw)."""
+    return progress + rate * draw if acceptable else progress
+
+
+def deal_concluded(progress: float) -> bool:
+    """A deal is concluded when progress reaches 1; the next issue starts again from 0."""
+    return progress >= 1.0

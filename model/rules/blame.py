@@ -6,6 +6,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 
+def defection_severity(faith: float, is_defection: bool) -> float:
+    """d: how much a defection act weighs in the blame rule, minus its good-faith evidence."""
+    return max(-faith, 0.0) if is_defection else 0.0
+
+
 def blame_target(
     defection_negotiator: float,
     defection_adversary: float,

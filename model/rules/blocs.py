@@ -6,13 +6,21 @@ import numpy as np
 from numpy.typing import NDArray
 
 
+def bloc_sizes(shares: NDArray[np.float64], observers: int) -> NDArray[np.int64]:
+    """Observers per bloc from the shares (which sum to 1), by largest remainder."""
+    counts = np.floor(shares * observers).astype(np.int64)
+    remainder = shares * observers - counts
+    counts[np.argsort(-remainder, kind="stable")[: observers - int(counts.sum())]] += 1
+    return counts
+
+
 def bloc_means(
     values: NDArray[np.float64],
     bloc: NDArray[np.int64],
     n_blocs: int,
     counts: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
-    """Mean of `values` per bloc (NaN for an empty bloc).
+    """Mean of `values` per bloc (NaN for an empty bloc; configs cannot make one).
 
     `counts` are the bloc sizes as floats, if already known (they are computed otherwise).
     """
@@ -24,11 +32,11 @@ def bloc_means(
 
 
 def weighted_mean(values: NDArray[np.float64], weights: NDArray[np.float64]) -> float:
-    """Mean of per-bloc values weighted by economic weight, skipping empty (NaN) blocs."""
-    keep = ~np.isnan(values)
-    if not keep.any() or weights[keep].sum() <= 0:
+    """Mean of per-bloc values weighted by economic weight (NaN if every weight is 0)."""
+    total = float(np.sum(weights))
+    if total <= 0:
         return float("nan")
-    return float(np.sum(values[keep] * weights[keep]) / np.sum(weights[keep]))
+    return float(np.sum(values * weights) / total)
 
 
 def sanction_compliance(
@@ -63,3 +71,17 @@ def vote_yes(
 ) -> NDArray[np.bool_]:
     """An elite votes yes on a text against unilateral coercion when s + L^N - L^A > threshold."""
     return scepticism + legitimacy_negotiator - legitimacy_adversary > threshold
+
+
+def vote_share_by_bloc(
+    yes: NDArray[np.bool_], is_elite: NDArray[np.bool_], bloc: NDArray[np.int64], n_blocs: int
+) -> NDArray[np.float64]:
+    """Yes share of each bloc's elites; a bloc without elites votes by all its observers."""
+    elites = np.bincount(bloc, weights=is_elite.astype(float), minlength=n_blocs)
+    elite_yes = np.bincount(bloc, weights=(yes & is_elite).astype(float), minlength=n_blocs)
+    everyone = np.bincount(bloc, minlength=n_blocs).astype(float)
+    all_yes = np.bincount(bloc, weights=yes.astype(float), minlength=n_blocs)
+    voters = np.where(elites > 0, elites, everyone)
+    votes = np.where(elites > 0, elite_yes, all_yes)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return votes / voters

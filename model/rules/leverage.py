@@ -7,7 +7,7 @@ from numpy.typing import ArrayLike, NDArray
 
 
 def leverage_gain(deterrence: ArrayLike, leverage_half: float) -> NDArray[np.float64]:
-    """Deterrent weight of a side's acts, g(D) = D^2 / (D^2 + D_half^2).
+    """Deterrent weight of a side, g(D) = D^2 / (D^2 + D_half^2).
 
     The essay's claim that engagement "carries weight only when backed by deterrence" as a
     saturating (Hill) function: g(0) = 0, g(D_half) = 1/2, g -> 1 for D >> D_half.
@@ -21,14 +21,23 @@ def update_face(face: ArrayLike, conceded: ArrayLike, memory: float) -> NDArray[
     return memory * np.asarray(face, dtype=float) + (1.0 - memory) * np.asarray(conceded, float)
 
 
-def update_record(record: ArrayLike, credit: ArrayLike, memory: float) -> NDArray[np.float64]:
-    """Good-faith record (Kydd's costly reassurance): R <- m R + (1 - m) c.
+def face_weight(face: ArrayLike, face_penalty: float) -> NDArray[np.float64]:
+    """Weight of a side's evidence after lost face, f = 1 - psi F."""
+    return 1.0 - face_penalty * np.asarray(face, dtype=float)
 
-    `credit` c is 1 for a concession, `record_engage_credit` for engagement, 0 otherwise.
+
+def record_credit(
+    conceded: bool, engaged: bool, concede_credit: float, engage_credit: float
+) -> float:
+    """Record credit c of one week (Kydd's costly reassurance).
+
+    `concede_credit` for a concession, `engage_credit` for engagement, 0 for anything else.
     """
+    if conceded:
+        return concede_credit
+    return engage_credit if engaged else 0.0
+
+
+def update_record(record: ArrayLike, credit: ArrayLike, memory: float) -> NDArray[np.float64]:
+    """Good-faith record: R <- m R + (1 - m) c."""
     return memory * np.asarray(record, dtype=float) + (1.0 - memory) * np.asarray(credit, float)
-
-
-def event_weight(gain: ArrayLike, face: ArrayLike, face_penalty: float) -> NDArray[np.float64]:
-    """Weight of a side's events, w = g(D) (1 - psi F)."""
-    return np.asarray(gain, dtype=float) * (1.0 - face_penalty * np.asarray(face, dtype=float))

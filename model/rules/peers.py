@@ -15,30 +15,30 @@ def neighbour_table(
     is_elite: NDArray[np.bool_],
     elite_influence: float,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Padded neighbour lists and the cumulative draw probabilities along each row.
+    """Padded neighbour lists and the cumulative draw probabilities, one row per slot.
 
-    From the CSR network (`indptr`, `indices`): `table[i, k]` is observer i's k-th neighbour
-    and `cumulative[i, k]` the probability of drawing one of its first k + 1 neighbours, where
+    From the CSR network (`indptr`, `indices`): `table[k, i]` is observer i's k-th neighbour
+    and `cumulative[k, i]` the probability of drawing one of its first k + 1 neighbours, where
     elite neighbours weigh `elite_influence` times as much. Padding cells hold the observer
     itself with probability +inf, so an observer without neighbours draws itself. Built once
-    per run; `draw_neighbours` then needs only a comparison per cell.
+    per run, slot-major so that `draw_neighbours` compares one contiguous row per slot.
     """
     n = indptr.size - 1
     degree = np.diff(indptr)
     width = max(int(degree.max(initial=0)), 1)
     dtype = np.int32 if n < 2**31 else np.int64
-    table = np.repeat(np.arange(n, dtype=dtype)[:, None], width, axis=1)
-    cumulative = np.full((n, width), np.inf)
+    table = np.repeat(np.arange(n, dtype=dtype)[None, :], width, axis=0)
+    cumulative = np.full((width, n), np.inf)
     if indices.size:
         row = np.repeat(np.arange(n), degree)
         column = np.arange(indices.size) - indptr[row]
         running = np.cumsum(np.where(is_elite[indices], elite_influence, 1.0))
         before_row = np.concatenate(([0.0], running))[indptr[:-1]]
         total = np.concatenate(([0.0], running))[indptr[1:]] - before_row
-        table[row, column] = indices
-        cumulative[row, column] = (running - before_row[row]) / total[row]
+        table[column, row] = indices
+        cumulative[column, row] = (running - before_row[row]) / total[row]
         last = indptr[1:][degree > 0] - 1
-        cumulative[row[last], column[last]] = 1.0
+        cumulative[column[last], row[last]] = 1.0
     return table, cumulative
 
 
@@ -47,10 +47,11 @@ def draw_neighbours(
 ) -> NDArray[np.int64]:
     """One neighbour per observer from one uniform in [0, 1) each (see `neighbour_table`).
 
-    Observer i draws the first neighbour k with cumulative[i, k] > u_i.
+    Observer i draws the first neighbour k with cumulative[k, i] > u_i.
     """
-    position = np.count_nonzero(cumulative <= uniforms[:, None], axis=1)
-    return table[np.arange(table.shape[0]), np.minimum(position, table.shape[1] - 1)]
+    width, n = table.shape
+    position = np.minimum((cumulative <= uniforms).sum(axis=0), width - 1)
+    return table.ravel()[position * n + np.arange(n)]
 
 
 def deffuant_update(
@@ -61,7 +62,7 @@ def deffuant_update(
 ) -> NDArray[np.float64]:
     """If |L_j - L| < eps then L += mu (L_j - L) (all observers at once, from the old values)."""
     distance = neighbour_legitimacy - legitimacy
-    return legitimacy + np.where(np.abs(distance) < bound, rate * distance, 0.0)
+    return legitimacy + rate * distance * (np.abs(distance) < bound)
 
 
 def hegselmann_krause_update(
