@@ -234,16 +234,16 @@ def assumption_summary(indices: pd.DataFrame) -> pd.DataFrame:
 def summarize(path: str | Path) -> str:
     """The card's drivers section from a results folder of configs/sensitivity.yaml."""
     results = open_results(path)
-    problem = results.manifest["problem"]
+    problem = results.manifest.problem or {}
     frame, dropped = complete_blocks(effect_frame(results), int(problem["num_vars"]))
     indices = driver_indices(frame, problem)
     design = {
-        "samples": results.manifest.get("samples"),
+        "samples": results.manifest.samples,
         "dropped": dropped,
-        "points": len(results.manifest.get("design_points", [])),
+        "points": len(results.manifest.design_points),
         "scenarios": len(results.scenarios),
         "runs": results.runs_done,
-        "observers": results.manifest.get("config", {}).get("model", {}).get("observers", "?"),
+        "observers": results.manifest.config.get("model", {}).get("observers", "?"),
     }
     return drivers_markdown(indices, effect_summary(frame), problem, design)
 

@@ -31,16 +31,9 @@ from batchkit import (
 )
 from SALib.sample import sobol
 
-from experiments.batch import (
-    IN_FLIGHT_PER_WORKER,
-    BatchOutcome,
-    ChunkTask,
-    _execute,
-    config_hash,
-    make_chunks,
-    plan_runs,
-    run_chunk,
-)
+from experiments.batch import BatchOutcome, config_hash, plan_runs
+from experiments.batch.chunks import ChunkTask, make_chunks, run_chunk
+from experiments.batch.dispatch import IN_FLIGHT_PER_WORKER, dispatch
 from experiments.design import design_points, design_seed
 from experiments.runner import simulate
 from experiments.store import ResultsError, ResultsStore, open_results
@@ -325,8 +318,8 @@ def test_at_most_two_chunks_per_worker_are_in_flight(tmp_path):
     store.create(agents=False)
     outcome = BatchOutcome(tmp_path, len(plan))
     done = np.zeros(len(plan), dtype=bool)
-    chunks = make_chunks(config, plan, np.arange(len(plan)), 2)
-    status, _, _ = _execute(pool, chunks, store, "s", done, outcome, False)
+    chunks = make_chunks(config, plan, np.arange(len(plan)), 2, config_hash(config))
+    status, _, _ = dispatch(pool, chunks, store, "s", done, outcome, False)
     assert status == "complete" and done.all() and len(pool.queue) == 40
     assert pool.most == IN_FLIGHT_PER_WORKER * pool.slots
 

@@ -37,9 +37,10 @@ from batchkit import (
 )
 
 import run
-from experiments import batch, cli_batch
-from experiments import store as store_module
+from experiments import cli_batch
+from experiments.batch import pools
 from experiments.store import ResultsStore, open_results
+from experiments.store import writer as store_writer
 
 # Enough runs (120 x 100 observers x 30 steps) that a batch can be caught part-way.
 LONG = small_config("long", replications=60, steps=30, observers=100)
@@ -154,7 +155,7 @@ def test_a_failing_run_is_recorded_and_the_others_complete(
     config = str(write_config(tmp_path, SHORT))
     command = ["batch", config, "--out", str(tmp_path), "--workers", "2"]
     results = tmp_path / "short"
-    real = batch.run_chunk
+    real = pools.run_chunk
     sabotage(monkeypatch, {("adversary_walks", 1, 2): "raise"})
     assert run.main(command) == 1
     out = capsys.readouterr().out.strip().splitlines()
@@ -181,7 +182,7 @@ def test_a_failing_run_is_recorded_and_the_others_complete(
     )
 
     # Started again, the batch retries only the failed run.
-    monkeypatch.setattr(batch, "run_chunk", real)
+    monkeypatch.setattr(pools, "run_chunk", real)
     assert run.main(command) == 0
     assert (
         "12 runs succeeded, 0 failed, of 12 planned (1 in this session)" in capsys.readouterr().out
@@ -196,14 +197,14 @@ def test_a_lost_worker_stops_the_batch_and_the_same_command_finishes_it(
     config = str(write_config(tmp_path, SHORT))
     command = ["batch", config, "--out", str(tmp_path), "--workers", "2"]
     results = tmp_path / "short"
-    real = batch.run_chunk
+    real = pools.run_chunk
     sabotage(monkeypatch, {("adversary_walks", 1, 1): "kill"})
     assert run.main(command) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: a worker was lost (BrokenProcessPool")
     assert f"{len(run_keys(results))} finished runs are kept" in err[0]
     assert _manifest(results)["status"] == "stopped"
-    monkeypatch.setattr(batch, "run_chunk", real)
+    monkeypatch.setattr(pools, "run_chunk", real)
     assert run.main(command) == 0
     keys = run_keys(results)
     assert len(keys) == len(set(keys)) == 12
@@ -246,7 +247,7 @@ def test_a_disk_full_at_the_commit_leaves_a_readable_folder_that_resumes(
     config = str(write_config(tmp_path, SHORT))
     command = ["batch", config, "--out", str(tmp_path), "--workers", "1"]
     results = tmp_path / "short"
-    write_bytes = store_module._write_bytes
+    write_bytes = store_writer.write_bytes
     landed = []
 
     def disk_fills_up(data, path):
@@ -256,14 +257,14 @@ def test_a_disk_full_at_the_commit_leaves_a_readable_folder_that_resumes(
                 raise OSError(errno.ENOSPC, "No space left on device")
         write_bytes(data, path)
 
-    monkeypatch.setattr(store_module, "_write_bytes", disk_fills_up)
+    monkeypatch.setattr(store_writer, "write_bytes", disk_fills_up)
     assert run.main(command) == 1
     assert "No space left on device" in capsys.readouterr().err
     manifest = _manifest(results)
     assert manifest["status"] == "stopped" and list(manifest["parts"]) == landed[:1]
     assert not (results / "parts.jsonl").exists()
     assert len(run_keys(results)) == 3  # readable: the first chunk only
-    monkeypatch.setattr(store_module, "_write_bytes", write_bytes)
+    monkeypatch.setattr(store_writer, "write_bytes", write_bytes)
     assert run.main(command) == 0
     assert "(9 in this session)" in capsys.readouterr().out
     assert_same_tables(results, reference / "short")
@@ -416,7 +417,7 @@ def test_a_damaged_failures_file_is_read_line_by_line_and_its_bad_lines_kept(
     config = str(write_config(tmp_path, SHORT))
     command = ["batch", config, "--out", str(tmp_path), "--workers", "2"]
     results = tmp_path / "short"
-    real = batch.run_chunk
+    real = pools.run_chunk
     sabotage(monkeypatch, {("both_engage", 0, 1): "raise"})
     assert run.main(command) == 1
     capsys.readouterr()
@@ -429,7 +430,7 @@ def test_a_damaged_failures_file_is_read_line_by_line_and_its_bad_lines_kept(
         f"{results / 'failures.jsonl'} line {n}" for n in (2, 3, 4, 5)
     ]
 
-    monkeypatch.setattr(batch, "run_chunk", real)
+    monkeypatch.setattr(pools, "run_chunk", real)
     assert run.main(command) == 0
     captured = capsys.readouterr()
     assert "12 runs succeeded, 0 failed, of 12 planned (1 in this session)" in captured.out

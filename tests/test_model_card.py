@@ -230,7 +230,7 @@ def test_sobol_summary_finds_the_planted_driver_in_a_synthetic_results_folder(tm
     results = open_results(tmp_path)
     frame, dropped = drivers.complete_blocks(drivers.effect_frame(results), 3)
     assert dropped == [1] and len(frame) == 63 * 5 * len(drivers.EFFECTS)
-    indices = drivers.driver_indices(frame, results.manifest["problem"])
+    indices = drivers.driver_indices(frame, results.manifest.problem)
     first = indices[indices["parameter"] == "negotiator.deterrence"]
     assert np.allclose(first["ST"], 1.0, atol=0.1) and np.allclose(first["S1"], 1.0, atol=0.1)
     others = indices[indices["parameter"] != "negotiator.deterrence"]
