@@ -15,7 +15,13 @@ import numpy as np
 
 from experiments.batch.outcome import NotConfirmedError
 from experiments.batch.plan import RunPlan
-from experiments.store.layout import DAMAGED, TIMESERIES, ResultsError, committed_parts
+from experiments.store.layout import (
+    DAMAGED,
+    TIMESERIES,
+    ResultsError,
+    committed_parts,
+    holds_batch,
+)
 from experiments.store.manifest import MANIFEST_FORMAT, Manifest, PartEntry
 from experiments.store.verify import set_aside
 from experiments.store.writer import ResultsStore
@@ -42,7 +48,7 @@ def earlier_batch(
             files without a usable manifest.
     """
     root = store.root
-    if not store.holds_batch():
+    if not holds_batch(root):
         return None
     if fresh:
         parts = len(committed_parts(root, TIMESERIES))

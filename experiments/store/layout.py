@@ -62,6 +62,14 @@ def required_datasets(agents: bool) -> tuple[str, ...]:
     return (TIMESERIES, BLOCS, AGENTS) if agents else (TIMESERIES, BLOCS)
 
 
+def holds_batch(root: Path) -> bool:
+    """Whether a folder holds anything a batch wrote (empty dataset folders aside)."""
+    root = Path(root)
+    return any((root / name).exists() for name in (MANIFEST, FAILURES, JOURNAL)) or any(
+        any((root / name).iterdir()) for name in DATASETS if (root / name).is_dir()
+    )
+
+
 def is_part(name: str) -> bool:
     """Whether a file name is that of a part."""
     return name.startswith(PART_PREFIX) and name.endswith(PART_SUFFIX)

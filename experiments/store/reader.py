@@ -54,10 +54,10 @@ from experiments.store.layout import (
     TIMESERIES,
     ResultsError,
     ResultsWarning,
+    holds_batch,
 )
 from experiments.store.manifest import MANIFEST_FORMAT, Manifest, read_manifest
 from experiments.store.verify import FolderCheck, check_folder
-from experiments.store.writer import ResultsStore
 
 Filters = ds.Expression | Sequence[Any] | None
 
@@ -252,7 +252,7 @@ def open_results(path: str | Path) -> Results:
     if not root.is_dir():
         raise ResultsError(f"{root}: expected a results folder, found a file")
     if not (root / MANIFEST).exists():
-        if ResultsStore(root).holds_batch():
+        if holds_batch(root):
             raise ResultsError(
                 f"{root}: holds batch files but no manifest.json; rebuild it with "
                 f"`python run.py repair {root}`"

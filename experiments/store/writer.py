@@ -86,19 +86,6 @@ class ResultsStore:
         """Where the manifest lives."""
         return self.root / MANIFEST
 
-    def holds_batch(self) -> bool:
-        """Whether the folder holds anything a batch wrote (empty dataset folders aside)."""
-        return (
-            self.manifest_path.exists()
-            or (self.root / FAILURES).exists()
-            or (self.root / JOURNAL).exists()
-            or any(
-                any((self.root / name).iterdir())
-                for name in DATASETS
-                if (self.root / name).is_dir()
-            )
-        )
-
     def read_manifest(self) -> Manifest | None:
         """The manifest, or None when there is none.
 
