@@ -152,10 +152,13 @@ def test_a_part_of_another_config_is_refused_naming_it(finished, tmp_path, capsy
         assert f"{results / 'timeseries' / foreign.name}: written by another config" in line
         assert config_hash(load_config(OTHER))[:19] in line
         assert fingerprint(results) == before
-    # The same part under the name of one of ours: its checksum gives it away.
-    (results / "timeseries" / foreign.name).unlink()
+
+
+def test_a_part_of_another_config_under_the_name_of_ours_is_damaged(finished, tmp_path, capsys):
+    _, results = finished
+    batch_in_process(OTHER, tmp_path / "other", workers=1)
     ours = parts(results)[1]
-    shutil.copy(foreign, ours)
+    shutil.copy(parts(tmp_path / "other" / "short")[0], ours)
     line = _refused(capsys, "compare", str(results))
     assert f"{ours}: damaged (its sha256 differs from the manifest's)" in line
 
@@ -199,20 +202,17 @@ def test_every_single_bit_flip_in_a_part_is_detected(finished, dataset):
     assert len(open_results(results).timeseries()) == 12 * 13
 
 
-@pytest.mark.parametrize(
-    ("dataset", "damage"),
-    [
-        ("timeseries", "flip"),
-        ("timeseries", "overwrite"),
-        ("timeseries", "delete"),
-        ("blocs", "truncate"),
-        ("blocs", "delete"),
-    ],
-)
-def test_a_damaged_part_is_named_by_readers_and_rerun_by_the_batch(
-    finished, reference, capsys, dataset, damage
-):
-    config, results = finished
+DAMAGES = [
+    ("timeseries", "flip"),
+    ("timeseries", "overwrite"),
+    ("timeseries", "delete"),
+    ("blocs", "truncate"),
+    ("blocs", "delete"),
+]
+
+
+def _damage(results: Path, dataset: str, damage: str) -> tuple[Path, int, bytes]:
+    """Damage the third part of `dataset`: (its path, its run count, its bytes before)."""
     path = parts(results, dataset)[2]
     runs = len(json.loads(pq.read_metadata(path).metadata[b"diplomacy.runs"]))
     data = path.read_bytes()
@@ -224,11 +224,26 @@ def test_a_damaged_part_is_named_by_readers_and_rerun_by_the_batch(
         path.write_bytes(data[: len(data) // 2])
     else:
         path.unlink()
+    return path, runs, data
+
+
+@pytest.mark.parametrize(("dataset", "damage"), DAMAGES)
+def test_a_damaged_part_is_named_by_every_reader(finished, capsys, dataset, damage):
+    config, results = finished
+    path, _, _ = _damage(results, dataset, damage)
     for argv in _readers(config, results)[:2]:
         line = _refused(capsys, *argv)
         assert line.startswith(f"error: {path}: ")
         assert ("missing" if damage == "delete" else "damaged") in line
         assert "run the batch again" in line
+
+
+@pytest.mark.parametrize(("dataset", "damage"), DAMAGES)
+def test_a_damaged_part_is_set_aside_and_its_runs_rerun_by_the_batch(
+    finished, reference, capsys, dataset, damage
+):
+    config, results = finished
+    path, runs, data = _damage(results, dataset, damage)
     assert run.main(["batch", str(config), "--out", str(results.parent), "--workers", "1"]) == 0
     captured = capsys.readouterr()
     warning = captured.err.strip().splitlines()
