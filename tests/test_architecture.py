@@ -10,7 +10,8 @@ manifest`` is an arrow to ``experiments.store.manifest`` when that is a module, 
 ``experiments.store``; a parent package's ``__init__`` that runs on the way is not an arrow.
 
 The rules: the model imports nothing above it (``experiments``, ``dashboards``, ``tools``);
-``dashboards`` and ``experiments`` use no private name of the model (``_name``, imported or
+the product (the model, the agents, ``experiments``, ``dashboards``, ``run.py``) imports no
+tool; ``dashboards`` and ``experiments`` use no private name of the model (``_name``, imported or
 read from an imported model module); no module is in an import cycle; and no package is in a
 cycle with its siblings (every package's direct children, modules and subpackages, import each
 other one way only, the top-level packages included).
@@ -180,6 +181,16 @@ def test_the_model_imports_nothing_above_it(above):
         _where(i)
         for i in imports()
         if _package(i.source) == "model" and _package(i.target) == above
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("package", ["agents", "model", "experiments", "dashboards", "run"])
+def test_the_product_imports_no_tool(package):
+    wrong = [
+        _where(i)
+        for i in imports()
+        if _package(i.source) == package and _package(i.target) == "tools"
     ]
     assert not wrong, "\n".join(wrong)
 

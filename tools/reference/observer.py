@@ -1,7 +1,7 @@
 """The observer agent of the reference implementation: its own state as plain floats.
 
 `ReferenceObserver` applies rules 3 to 8 of MODEL_SPEC to itself, one method per phase, reading
-this step's side-level numbers (`Reading`) and the model's settings; `model.reference` steps
+this step's side-level numbers (`Reading`) and the model's settings; `tools.reference` steps
 every observer through each phase with `shuffle_do` and explains how it docks with the array
 model.
 """
@@ -19,19 +19,19 @@ from model.actions import Action
 from model.model import DiplomacyModel, SideEvidence
 
 if TYPE_CHECKING:
-    from model.reference import ReferenceDiplomacyModel
+    from tools.reference.model import ReferenceDiplomacyModel
 
 SIDE_SIGN = (1.0, -1.0)
 """sigma_s: +1 for the negotiator, -1 for the adversary."""
 
 
 def to_probability(x: float) -> float:
-    """L = 1 / (1 + exp(-x)), with numpy's exp (see `model.reference` on exact docking)."""
+    """L = 1 / (1 + exp(-x)), with numpy's exp (see `tools.reference` on exact docking)."""
     return float(1.0 / (1.0 + np.exp(-x)))
 
 
 def to_logodds(p: float) -> float:
-    """X = log(L / (1 - L)), with numpy's log (see `model.reference` on exact docking)."""
+    """X = log(L / (1 - L)), with numpy's log (see `tools.reference` on exact docking)."""
     return float(np.log(p / (1.0 - p)))
 
 

@@ -18,11 +18,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from experiments.card_scenarios import Layer
 from experiments.intervals import mean_interval
 from experiments.runner import RunResult, simulate
 from model.config import ModelSpec, resolve_model
 from model.streams import replicate_seed
+from tools.model_card.scenarios import Layer
 
 BASE_SEED = 20261125
 """Base seed of the ensembles; replicate r runs with `replicate_seed(BASE_SEED, r)`."""
