@@ -55,6 +55,12 @@ def small_config(
     return data
 
 
+SWEPT = {"method": "grid", "parameters": {"negotiator.deterrence": [0.3, 0.8]}}
+"""A grid of two design points."""
+SHORT = small_config("short", replications=3, sweep=SWEPT)
+"""Small runs with a sweep: 2 scenarios x 2 design points x 3 replicates (12 runs, 4 chunks)."""
+
+
 def write_config(folder: Path, data: dict[str, Any], filename: str | None = None) -> Path:
     """Write a config dict as YAML; return its path."""
     path = folder / (filename or f"{data['name']}.yaml")
@@ -65,6 +71,14 @@ def write_config(folder: Path, data: dict[str, Any], filename: str | None = None
 def batch_in_process(config: dict[str, Any] | Path, out: Path, **options: Any):
     """Run a batch in this process (no progress bar); return its outcome."""
     return run_batch(load_config(config), out, BatchOptions(progress=False, **options))
+
+
+def finished_batch(folder: Path, *configs: dict[str, Any]) -> Path:
+    """Run each config's batch to the end in this process into `folder`; return `folder`."""
+    for config in configs:
+        outcome = batch_in_process(config, folder, workers=1)
+        assert outcome.done == outcome.planned, outcome
+    return folder
 
 
 def cli(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120):

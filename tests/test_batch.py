@@ -15,7 +15,7 @@ from concurrent.futures import Future
 import numpy as np
 import pandas as pd
 import pytest
-from batchkit import assert_same_tables, batch_in_process, cli, small_config, write_config
+from batchkit import SWEPT, assert_same_tables, batch_in_process, cli, small_config, write_config
 
 from experiments.batch import BatchOptions, BatchOutcome, config_hash, plan_runs
 from experiments.batch.chunks import ChunkTask, make_chunks, run_chunk
@@ -27,8 +27,6 @@ from model.config import load_config
 from model.model import BLOC_COLUMNS, OUTPUT_COLUMNS
 from model.streams import replicate_seed
 from model.version import MODEL_VERSION
-
-SWEPT = {"method": "grid", "parameters": {"negotiator.deterrence": [0.3, 0.8]}}
 
 # ------------------------------------------------------------------------------------------
 # Common random numbers, columns and values

@@ -13,9 +13,15 @@ import sys
 import time
 from pathlib import Path
 
-from batchkit import assert_same_tables, cli, planned_keys, run_keys, small_config, write_config
-
-SWEPT = {"method": "grid", "parameters": {"negotiator.deterrence": [0.3, 0.8]}}
+from batchkit import (
+    SWEPT,
+    assert_same_tables,
+    cli,
+    planned_keys,
+    run_keys,
+    small_config,
+    write_config,
+)
 
 
 def _free_port() -> int:

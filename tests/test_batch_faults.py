@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 from batchkit import (
+    SHORT,
     alive,
     assert_same_tables,
-    batch_in_process,
     cli,
     descendants,
+    finished_batch,
     parts,
     planned_keys,
     run_keys,
@@ -41,22 +42,12 @@ from experiments.store import writer as store_writer
 
 # Enough runs (120 x 100 observers x 30 steps) that a batch can be caught part-way.
 LONG = small_config("long", replications=60, steps=30, observers=100)
-# Small runs with a sweep: 2 scenarios x 2 design points x 3 replicates.
-SHORT = small_config(
-    "short",
-    replications=3,
-    sweep={"method": "grid", "parameters": {"negotiator.deterrence": [0.3, 0.8]}},
-)
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    """Uninterrupted batches of LONG and SHORT, run in this process."""
-    out = tmp_path_factory.mktemp("reference")
-    for config in (LONG, SHORT):
-        outcome = batch_in_process(config, out, workers=1)
-        assert outcome.done == outcome.planned
-    return out
+def long_reference(tmp_path_factory):
+    """The results folder of an uninterrupted batch of LONG, run in this process."""
+    return finished_batch(tmp_path_factory.mktemp("reference"), LONG) / "long"
 
 
 def _stop_group(process) -> None:
@@ -116,7 +107,7 @@ def test_workers_exit_when_their_driver_is_killed(killed):
     assert not any(alive(pid) for pid in workers), "workers outlived their driver"
 
 
-def test_after_kill_9_the_same_command_finishes_exactly_the_plan(killed, reference, tmp_path):
+def test_after_kill_9_the_same_command_finishes_exactly_the_plan(killed, long_reference, tmp_path):
     folder, args, _, kept = killed
     shutil.copytree(folder, tmp_path, dirs_exist_ok=True)
     results = tmp_path / "out" / "long"
@@ -134,7 +125,7 @@ def test_after_kill_9_the_same_command_finishes_exactly_the_plan(killed, referen
     assert len(keys) == len(set(keys)) == 120
     assert set(keys) == planned_keys(LONG)
     assert set(kept) <= set(keys)
-    assert_same_tables(results, reference / "long")
+    assert_same_tables(results, long_reference)
     _no_leftovers(results)
     manifest = _manifest(results)
     assert manifest["status"] == "complete" and manifest["runs_done"] == 120
@@ -172,14 +163,14 @@ def test_ctrl_c_leaves_a_finished_record_and_no_unfinished_file(interrupted):
     _no_leftovers(results)
 
 
-def test_after_ctrl_c_the_same_command_finishes_the_batch(interrupted, reference, tmp_path):
+def test_after_ctrl_c_the_same_command_finishes_the_batch(interrupted, long_reference, tmp_path):
     folder, args, _, _ = interrupted
     shutil.copytree(folder, tmp_path, dirs_exist_ok=True)
     again = cli("batch", *args, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     keys = run_keys(tmp_path / "out" / "long")
     assert len(keys) == len(set(keys)) == 120
-    assert_same_tables(tmp_path / "out" / "long", reference / "long")
+    assert_same_tables(tmp_path / "out" / "long", long_reference)
 
 
 # ------------------------------------------------------------------------------------------
@@ -231,7 +222,7 @@ def test_the_other_runs_complete_and_the_batch_exits_1_as_incomplete(failed_once
 
 
 def test_started_again_the_batch_retries_only_the_failed_run(
-    failed_once, reference, tmp_path, capsys
+    failed_once, short_reference, tmp_path, capsys
 ):
     folder, command, _, _ = failed_once
     shutil.copytree(folder / "short", tmp_path / "short")
@@ -240,11 +231,11 @@ def test_started_again_the_batch_retries_only_the_failed_run(
         "12 runs succeeded, 0 failed, of 12 planned (1 in this session)" in capsys.readouterr().out
     )
     assert not (tmp_path / "short" / "failures.jsonl").exists()
-    assert_same_tables(tmp_path / "short", reference / "short")
+    assert_same_tables(tmp_path / "short", short_reference)
 
 
 def test_a_lost_worker_stops_the_batch_and_the_same_command_finishes_it(
-    tmp_path, reference, monkeypatch, capsys
+    tmp_path, short_reference, monkeypatch, capsys
 ):
     config = str(write_config(tmp_path, SHORT))
     command = ["batch", config, "--out", str(tmp_path), "--workers", "2"]
@@ -260,11 +251,11 @@ def test_a_lost_worker_stops_the_batch_and_the_same_command_finishes_it(
     assert run.main(command) == 0
     keys = run_keys(results)
     assert len(keys) == len(set(keys)) == 12
-    assert_same_tables(results, reference / "short")
+    assert_same_tables(results, short_reference)
 
 
 def test_a_full_disk_stops_the_batch_and_the_same_command_finishes_it(
-    tmp_path, reference, monkeypatch, capsys
+    tmp_path, short_reference, monkeypatch, capsys
 ):
     config = str(write_config(tmp_path, SHORT))
     command = ["batch", config, "--out", str(tmp_path), "--workers", "1"]
@@ -289,11 +280,11 @@ def test_a_full_disk_stops_the_batch_and_the_same_command_finishes_it(
     monkeypatch.setattr(ResultsStore, "write_chunk", write_chunk)
     assert run.main(command) == 0
     assert "(9 in this session)" in capsys.readouterr().out
-    assert_same_tables(results, reference / "short")
+    assert_same_tables(results, short_reference)
 
 
 def test_a_disk_full_at_the_commit_leaves_a_readable_folder_that_resumes(
-    tmp_path, reference, monkeypatch, capsys
+    tmp_path, short_reference, monkeypatch, capsys
 ):
     """The chunk is in the journal, its timeseries part never lands: it is not a result."""
     config = str(write_config(tmp_path, SHORT))
@@ -319,7 +310,7 @@ def test_a_disk_full_at_the_commit_leaves_a_readable_folder_that_resumes(
     monkeypatch.setattr(store_writer, "write_bytes", write_bytes)
     assert run.main(command) == 0
     assert "(9 in this session)" in capsys.readouterr().out
-    assert_same_tables(results, reference / "short")
+    assert_same_tables(results, short_reference)
 
 
 # ------------------------------------------------------------------------------------------
@@ -335,7 +326,7 @@ BAD_LINES = [
 
 
 def test_a_damaged_failures_file_is_read_line_by_line_and_its_bad_lines_kept(
-    tmp_path, reference, monkeypatch, capsys
+    tmp_path, short_reference, monkeypatch, capsys
 ):
     config = str(write_config(tmp_path, SHORT))
     command = ["batch", config, "--out", str(tmp_path), "--workers", "2"]
@@ -366,7 +357,7 @@ def test_a_damaged_failures_file_is_read_line_by_line_and_its_bad_lines_kept(
     assert (results / "failures.unreadable").read_bytes() == b"".join(BAD_LINES)
     assert not (results / "failures.jsonl").exists()
     assert _manifest(results)["status"] == "complete"
-    assert_same_tables(results, reference / "short")
+    assert_same_tables(results, short_reference)
 
 
 def test_the_first_real_error_is_reported_and_the_manifest_finished(tmp_path, monkeypatch, capsys):

@@ -10,36 +10,26 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import socket
 import time
 
 import pytest
-from batchkit import batch_in_process, fingerprint, run_keys, small_config, write_config
+from batchkit import (
+    SHORT,
+    fingerprint,
+    run_keys,
+    write_config,
+)
 
 import run
 from experiments import cli_batch
 
-SHORT = small_config(
-    "short",
-    replications=3,
-    sweep={"method": "grid", "parameters": {"negotiator.deterrence": [0.3, 0.8]}},
-)
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    """A finished batch of SHORT, run once for the module."""
-    out = tmp_path_factory.mktemp("reference")
-    assert batch_in_process(SHORT, out, workers=1).done == 12
-    return out / "short"
-
 
 @pytest.fixture
-def finished(tmp_path, reference):
-    """A copy of the finished batch in tmp_path/out/short, and SHORT's config file."""
-    shutil.copytree(reference, tmp_path / "out" / "short")
-    return write_config(tmp_path, SHORT), tmp_path / "out"
+def finished(short_copy):
+    """SHORT's config file, and the folder that holds a copy of its finished batch."""
+    config, results = short_copy
+    return config, results.parent
 
 
 def _bad(capsys, *args: str, status: int = 2) -> str:

@@ -10,21 +10,18 @@ import json
 import shutil
 
 import pytest
-from batchkit import batch_in_process, small_config
+from batchkit import SWEPT, finished_batch, small_config
 
 from experiments.store import Manifest, ResultsError, open_results
 from experiments.store.manifest import read_manifest
 
-SWEPT = {"method": "grid", "parameters": {"negotiator.deterrence": [0.3, 0.8]}}
 CONFIG = small_config("read", sweep=SWEPT, replications=2)
 
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     """The results folder of CONFIG, written once."""
-    out = tmp_path_factory.mktemp("results")
-    assert batch_in_process(CONFIG, out, workers=1).done == 8
-    return out / "read"
+    return finished_batch(tmp_path_factory.mktemp("results"), CONFIG) / "read"
 
 
 @pytest.fixture
