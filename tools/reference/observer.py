@@ -10,16 +10,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
 from model.actions import Action
 from model.model import DiplomacyModel, SideEvidence
-
-if TYPE_CHECKING:
-    from tools.reference.model import ReferenceDiplomacyModel
 
 SIDE_SIGN = (1.0, -1.0)
 """sigma_s: +1 for the negotiator, -1 for the adversary."""
@@ -122,7 +118,7 @@ class ReferenceObserver(mesa.Agent):
             `elite_influence` times as much).
     """
 
-    def __init__(self, model: ReferenceDiplomacyModel, index: int) -> None:
+    def __init__(self, model: DiplomacyModel, index: int) -> None:
         super().__init__(model)
         self.index = index
         self.bloc = int(model.observer_bloc[index])
