@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from experiments.batch import available_cores, run_batch  # noqa: E402
+from experiments.batch import BatchOptions, available_cores, run_batch  # noqa: E402
 from model.config import load_config  # noqa: E402
 
 
@@ -57,7 +57,7 @@ def timed_batch(experiment, **options) -> float:
     """Wall time of one fresh batch into a temporary folder."""
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        outcome = run_batch(experiment, Path(out), progress=False, **options)
+        outcome = run_batch(experiment, Path(out), BatchOptions(progress=False, **options))
         elapsed = time.perf_counter() - start
     assert outcome.done == outcome.planned, outcome
     return elapsed
@@ -120,12 +120,13 @@ import json, resource, sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from benchmarks.bench_batch import config
-from experiments.batch import run_batch
+from experiments.batch import BatchOptions, run_batch
 if __name__ == "__main__":
     experiment = config({runs}, 50, 20, "memory")
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        outcome = run_batch(experiment, Path(out), workers={cores}, progress=False)
+        options = BatchOptions(workers={cores}, progress=False)
+        outcome = run_batch(experiment, Path(out), options)
         elapsed = time.perf_counter() - start
         files = len(list((Path(out) / "memory" / "timeseries").iterdir()))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -76,8 +76,8 @@ def make_folder(folder: Path, runs: int) -> Path:
     for p in (results / "blocs").glob("part-*.parquet"):
         p.unlink()
     sys.path.insert(0, str(ROOT))
-    from experiments.store import encode_parquet
-    from experiments.verify import listing_entry, part_metadata, sha256_file
+    from experiments.store.manifest import PartEntry
+    from experiments.store.parts import encode_part, sha256_file
 
     manifest = json.loads((results / "manifest.json").read_text())
     listing = {}
@@ -99,12 +99,10 @@ def make_folder(folder: Path, runs: int) -> Path:
             dict.fromkeys(zip(frame.scenario, frame.design_point, frame.replicate, strict=True))
         )
         table = pa.Table.from_pandas(frame, preserve_index=False)
-        table = table.replace_schema_metadata(
-            part_metadata(manifest["config_hash"], "timeseries", keys)
-        )
         path = results / "timeseries" / f"part-bench-{start:06d}.parquet"
-        path.write_bytes(encode_parquet(table))
-        listing[path.name] = listing_entry(len(keys), {"timeseries": sha256_file(path)})
+        path.write_bytes(encode_part(table, manifest["config_hash"], "timeseries", keys))
+        checksums = {"timeseries": sha256_file(path)}
+        listing[path.name] = PartEntry(runs=len(keys), sha256=checksums).model_dump()
     manifest["parts"] = listing
     manifest["seed_plan"] = {str(r): r for r in range(replicates)}
     manifest["replications"] = replicates

@@ -14,7 +14,7 @@ is its own. Before each case the script waits until the 1-minute load average is
 - `million`: 1,000,000 observers x 100 steps, set-up included, one run; its peak memory and
   where the memory goes (numpy arrays against everything else, mostly the observer agents).
 - `side_by_side`: 100,000 observers, the array model and the reference implementation
-  (`model.reference`, each observer a Mesa agent stepping itself with `shuffle_do`) built
+  (`tools.reference`, each observer a Mesa agent stepping itself with `shuffle_do`) built
   from the same seed in one process; the cost per observer-step of each (steps only, set-up
   excluded) and their ratio (target: the array model at least 30 times cheaper). Both run
   without the spin-up, which is set-up and would take the reference minutes at this size.
@@ -121,7 +121,7 @@ def case_million() -> dict[str, Any]:
 def case_side_by_side(observers: int = 100_000) -> dict[str, Any]:
     """Array model and reference, same seed, steps timed without set-up (and no spin-up)."""
     from model.model import DiplomacyModel
-    from model.reference import ReferenceDiplomacyModel
+    from tools.reference import ReferenceDiplomacyModel
 
     array_steps, reference_steps = 20, 3
     DiplomacyModel(observers=1000, rng=0, spin_up=0).run_for(2)

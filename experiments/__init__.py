@@ -1,1 +1,1 @@
-"""Running the model: the boundary function from parameters and a seed to tables."""
+"""Experiments with the model: one run, batches and their results folder, and comparisons."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -37,7 +36,7 @@ from experiments.sensitivity import (
     robustness_summary,
     sobol_indices,
 )
-from experiments.store import Results, open_results
+from experiments.store import KEY_COLUMNS, RUN_COLUMNS, Manifest, Results, open_results
 from model.model import OUTPUT_COLUMNS
 
 DEFAULT_METRICS = (
@@ -68,7 +67,7 @@ class Comparison:
     sobol: dict[str, pd.DataFrame] = field(default_factory=dict)
     figures: dict[str, Path] = field(default_factory=dict)
     tables: dict[str, Path] = field(default_factory=dict)
-    manifests: list[dict[str, Any]] = field(default_factory=list)
+    manifests: list[Manifest] = field(default_factory=list)
 
     def summary(self) -> str:
         """The readable report printed on stdout."""
@@ -123,7 +122,7 @@ def _check_metrics(metrics: Sequence[str]) -> list[str]:
 
 
 def _label_clashes(results: Sequence[Results]) -> list[str]:
-    labels = [str(r.manifest.get("name") or r.path.name) for r in results]
+    labels = [str(r.manifest.name or r.path.name) for r in results]
     return [
         f"{label}#{i + 1}" if labels.count(label) > 1 else label for i, label in enumerate(labels)
     ]
@@ -140,15 +139,7 @@ def load_frames(
     """
     labels = _label_clashes(results)
     parameters = [p for r in results for p in r.parameters]
-    columns = [
-        "scenario",
-        "design_point",
-        "replicate",
-        "seed",
-        "step",
-        *metrics,
-        *dict.fromkeys(parameters),
-    ]
+    columns = [*RUN_COLUMNS, "step", *metrics, *dict.fromkeys(parameters)]
     frames = []
     for label, result in zip(labels, results, strict=True):
         frame = result.timeseries(columns=[c for c in columns if c in result.columns])
@@ -172,9 +163,7 @@ def load_frames(
     if len(results) == 1 and results[0].has_blocs:
         blocs = results[0].blocs(
             columns=[
-                "scenario",
-                "design_point",
-                "replicate",
+                *KEY_COLUMNS,
                 "step",
                 "bloc",
                 *[m for m in metrics if m in results[0].bloc_columns],
@@ -305,8 +294,8 @@ def _sweep_analysis(
             comparison.figures[f"parameters_{metric}"] = figures.parameter_scatter(
                 table, metric, parameters, out / f"parameters_{metric}.png"
             )
-        if result.method == "sobol" and result.manifest.get("problem"):
-            indices = sobol_indices(frame, result.manifest["problem"], metric, at)
+        if result.method == "sobol" and result.manifest.problem:
+            indices = sobol_indices(frame, result.manifest.problem, metric, at)
             comparison.sobol[metric] = indices
             _table(comparison, f"sobol_{metric}", indices, out)
             if figures_wanted:

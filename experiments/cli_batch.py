@@ -43,7 +43,13 @@ def confirmer(yes: bool) -> Callable[[str], bool]:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Run (or resume) the batch of a config and print how many runs succeeded and failed."""
-    from experiments.batch import BatchError, NotConfirmedError, available_cores, run_batch
+    from experiments.batch import (
+        BatchError,
+        BatchOptions,
+        NotConfirmedError,
+        available_cores,
+        run_batch,
+    )
     from experiments.limits import check
     from model.config import load_config
 
@@ -53,9 +59,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     local = None if args.scheduler else (args.workers or available_cores())
     check(config, workers=local, force=args.force)
     try:
-        outcome = run_batch(
-            config,
-            args.out,
+        options = BatchOptions(
             workers=args.workers,
             scheduler=args.scheduler,
             fresh=args.fresh,
@@ -63,6 +67,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             source=args.config,
             warn=lambda message: print(f"warning: {message}", file=sys.stderr),
         )
+        outcome = run_batch(config, args.out, options)
     except NotConfirmedError as error:
         print(str(error), file=sys.stderr)
         return EXIT_FAILED

@@ -12,7 +12,7 @@ from experiments.clitypes import EXIT_OK
 
 def cmd_repair(args: argparse.Namespace) -> int:
     """Rebuild the manifest and print what it now records."""
-    from experiments.repair import repair
+    from experiments.batch.repair import repair
 
     outcome = repair(
         args.results,

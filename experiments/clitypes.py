@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from model.config import SEED_MAX
+
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-SEED_MAX = 2**63 - 1
 FORCE_HELP = (
     "accept a config past the limits on planned runs and estimated memory "
     "(see experiments/limits.py)"
@@ -36,7 +37,7 @@ def integer(low: int, high: int | None = None) -> Callable[[str], int]:
 
 
 seed = integer(0, SEED_MAX)
-"""A run seed: an integer from 0 to 2**63 - 1."""
+"""A run seed: an integer from 0 to `model.config.SEED_MAX`."""
 positive_int = integer(1)
 """An integer >= 1."""
 non_negative_int = integer(0)

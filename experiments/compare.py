@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from experiments.intervals import t_half_width
 
 KEYS = ("scenario", "design_point", "replicate")
 BOOTSTRAP_RESAMPLES = 2000
@@ -39,7 +40,7 @@ def ensemble_bands(frame: pd.DataFrame, metric: str, level: float = 0.95) -> pd.
     spread = groups.quantile([quantile, 1.0 - quantile]).unstack()
     out["spread_low"] = spread.iloc[:, 0].to_numpy()
     out["spread_high"] = spread.iloc[:, 1].to_numpy()
-    half = _t_half_width(out["sd"].fillna(0.0).to_numpy(), out["n"].to_numpy(), level)
+    half = t_half_width(out["sd"].fillna(0.0).to_numpy(), out["n"].to_numpy(), level)
     out["low"] = out["mean"] - half
     out["high"] = out["mean"] + half
     return out[
@@ -55,13 +56,6 @@ def ensemble_bands(frame: pd.DataFrame, metric: str, level: float = 0.95) -> pd.
             "spread_high",
         ]
     ]
-
-
-def _t_half_width(sd: np.ndarray, n: np.ndarray, level: float) -> np.ndarray:
-    n = np.asarray(n, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t = stats.t.ppf(0.5 + level / 2.0, np.maximum(n - 1.0, 1.0))
-        return np.where(n > 1, t * sd / np.sqrt(n), np.nan)
 
 
 def bootstrap_mean_interval(

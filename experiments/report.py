@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import yaml
@@ -15,7 +13,7 @@ import yaml
 from experiments.analysis import DEFAULT_METRICS, Comparison, compare_results
 from experiments.compare import differences_table
 from experiments.io import OutputError, ensure_writable_dir, write_text
-from experiments.store import open_results
+from experiments.store import Manifest, open_results
 
 STYLE = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2rem auto;
@@ -46,36 +44,36 @@ def _table(frame: pd.DataFrame) -> str:
     return frame.to_html(index=False, float_format=lambda v: f"{v:.4f}", border=0, na_rep="")
 
 
-def _manifest_section(manifest: dict[str, Any]) -> str:
+def _manifest_section(manifest: Manifest) -> str:
     facts = {
-        "experiment": manifest.get("name"),
-        "model version": manifest.get("model_version"),
-        "config hash": manifest.get("config_hash"),
-        "base seed": manifest.get("seed"),
-        "git commit": manifest.get("git_commit"),
-        "host": manifest.get("host"),
-        "started": manifest.get("started"),
-        "finished": manifest.get("finished"),
-        "runs planned / done / failed": " / ".join(
-            str(manifest.get(k, "?")) for k in ("runs_planned", "runs_done", "runs_failed")
+        "experiment": manifest.name,
+        "model version": manifest.model_version,
+        "config hash": manifest.config_hash,
+        "base seed": manifest.seed,
+        "git commit": manifest.git_commit,
+        "host": manifest.host,
+        "started": manifest.started,
+        "finished": manifest.finished,
+        "runs planned / done / failed": (
+            f"{manifest.runs_planned} / {manifest.runs_done} / {manifest.runs_failed}"
         ),
     }
     items = "".join(
         f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in facts.items()
     )
-    versions = manifest.get("versions") or {}
+    versions = manifest.versions
     version_text = ", ".join(f"{k} {v}" for k, v in versions.items())
-    seeds = manifest.get("seed_plan") or {}
+    seeds = manifest.seed_plan
     seed_text = ", ".join(f"{k}: {v}" for k, v in list(seeds.items())[:12])
     if len(seeds) > 12:
         seed_text += f", ... ({len(seeds)} replicates)"
-    config = yaml.safe_dump(manifest.get("config", {}), sort_keys=False)
+    config = yaml.safe_dump(manifest.config, sort_keys=False)
     return (
         f"<dl>{items}<dt>package versions</dt><dd>{html.escape(version_text)}</dd>"
         f"<dt>replicate seeds</dt><dd>{html.escape(seed_text)}</dd></dl>"
         f"<details><summary>Config as given</summary><pre>{html.escape(config)}</pre></details>"
         f"<details><summary>Manifest (JSON)</summary><pre>"
-        f"{html.escape(json.dumps(manifest, indent=1, default=str)[:20000])}</pre></details>"
+        f"{html.escape(manifest.to_json(indent=1)[:20000])}</pre></details>"
     )
 
 
@@ -89,8 +87,8 @@ def _metric_figures(comparison: Comparison, kind: str, caption: str) -> list[str
 
 def render_report(comparison: Comparison) -> str:
     """The HTML text of a report from a finished comparison (figures read from disk)."""
-    manifest = comparison.manifests[0] if comparison.manifests else {}
-    config = manifest.get("config", {})
+    manifest = comparison.manifests[0]
+    config = manifest.config
     title = f"{config.get('name', 'results')}: comparison report"
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",

@@ -2,7 +2,7 @@
 
 The rules are the pure functions of `model.rules`; `step` calls them in MODEL_SPEC's order, one
 phase over every agent before the next. Observer state lives in arrays owned by the model;
-`Observer` agents are views onto them. `model.reference` overrides only the observer phases,
+`Observer` agents are views onto them. `tools.reference` overrides only the observer phases,
 to dock a plain Mesa implementation of them against this one.
 """
 

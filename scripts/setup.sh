@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv with a Python >= 3.12 and install the project (extras given as arguments).
+# With the test extra, also install Debian's chromium for the browser tests when this machine
+# can (as root, with apt-get), or say the one command that does.
 # Usage: bash scripts/setup.sh [extra,...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,4 +35,17 @@ stamp=".venv/.installed-$(cat pyproject.toml | sha1sum | cut -c1-12)-${extras:-n
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet -e "$spec"
   touch "$stamp"
+fi
+
+# The browser tests drive Debian's chromium, never a browser that a test tool downloads.
+chromium=/usr/bin/chromium
+if [[ ",$extras," == *,test,* ]] && [ ! -x "$chromium" ]; then
+  install="apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium"
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian's chromium for the browser tests" >&2
+    bash -c "$install" >/dev/null || echo "warning: could not install chromium; the browser tests will be skipped" >&2
+  else
+    echo "note: the browser tests need $chromium and are skipped without it; install it with:" \
+      "sudo sh -c 'apt-get update && apt-get install -y chromium'" >&2
+  fi
 fi

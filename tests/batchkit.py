@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from experiments.batch import run_batch, run_chunk
+from experiments.batch import BatchOptions, run_batch
+from experiments.batch.chunks import run_chunk
 from experiments.store import open_results
 from model.config import load_config
 
@@ -54,6 +55,12 @@ def small_config(
     return data
 
 
+SWEPT = {"method": "grid", "parameters": {"negotiator.deterrence": [0.3, 0.8]}}
+"""A grid of two design points."""
+SHORT = small_config("short", replications=3, sweep=SWEPT)
+"""Small runs with a sweep: 2 scenarios x 2 design points x 3 replicates (12 runs, 4 chunks)."""
+
+
 def write_config(folder: Path, data: dict[str, Any], filename: str | None = None) -> Path:
     """Write a config dict as YAML; return its path."""
     path = folder / (filename or f"{data['name']}.yaml")
@@ -63,7 +70,15 @@ def write_config(folder: Path, data: dict[str, Any], filename: str | None = None
 
 def batch_in_process(config: dict[str, Any] | Path, out: Path, **options: Any):
     """Run a batch in this process (no progress bar); return its outcome."""
-    return run_batch(load_config(config), out, progress=False, **options)
+    return run_batch(load_config(config), out, BatchOptions(progress=False, **options))
+
+
+def finished_batch(folder: Path, *configs: dict[str, Any]) -> Path:
+    """Run each config's batch to the end in this process into `folder`; return `folder`."""
+    for config in configs:
+        outcome = batch_in_process(config, folder, workers=1)
+        assert outcome.done == outcome.planned, outcome
+    return folder
 
 
 def cli(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120):
@@ -191,33 +206,33 @@ def faulty_chunk(task: Any, faults: dict[tuple[str, int, int], str]) -> Any:
     """
     import signal
 
-    from experiments import batch
+    from experiments.batch import chunks
 
-    if any(faults.get((r.scenario, r.design_point, r.replicate)) == "kill" for r in task.runs):
+    if any(faults.get(r.key) == "kill" for r in task.runs):
         os.kill(os.getpid(), signal.SIGKILL)
     order = iter(task.runs)
-    simulate = batch.simulate
+    simulate = chunks.simulate
 
     def sabotaged(*args: Any, **options: Any) -> Any:
         run = next(order)
-        if faults.get((run.scenario, run.design_point, run.replicate)) == "raise":
+        if faults.get(run.key) == "raise":
             raise RuntimeError("injected failure")
         return simulate(*args, **options)
 
-    batch.simulate = sabotaged
+    chunks.simulate = sabotaged
     try:
         return REAL_RUN_CHUNK(task)
     finally:
-        batch.simulate = simulate
+        chunks.simulate = simulate
 
 
 def sabotage(monkeypatch: Any, faults: dict[tuple[str, int, int], str]) -> None:
     """Make the batch's chunk runner (in this process and in its workers) sabotage `faults`."""
     import functools
 
-    from experiments import batch
+    from experiments.batch import pools
 
-    monkeypatch.setattr(batch, "run_chunk", functools.partial(faulty_chunk, faults=faults))
+    monkeypatch.setattr(pools, "run_chunk", functools.partial(faulty_chunk, faults=faults))
 
 
 def write_checked_folder(
@@ -230,8 +245,8 @@ def write_checked_folder(
     """
     import pyarrow as pa
 
-    from experiments.store import MANIFEST_FORMAT, encode_parquet
-    from experiments.verify import listing_entry, part_metadata, sha256_file
+    from experiments.store.manifest import MANIFEST_FORMAT, PartEntry
+    from experiments.store.parts import encode_part, sha256_file
 
     name = "part-0-0.parquet"
     config_hash = manifest.setdefault("config_hash", "sha256:synthetic")
@@ -242,11 +257,10 @@ def write_checked_folder(
         )
         runs = max(runs, len(keys))
         table = pa.Table.from_pandas(frame, preserve_index=False)
-        table = table.replace_schema_metadata(part_metadata(config_hash, dataset, keys))
         path = folder / dataset / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(encode_parquet(table))
+        path.write_bytes(encode_part(table, config_hash, dataset, keys))
         checksums[dataset] = sha256_file(path)
     manifest["format"] = MANIFEST_FORMAT
-    manifest["parts"] = {name: listing_entry(runs, checksums)}
+    manifest["parts"] = {name: PartEntry(runs=runs, sha256=checksums).model_dump()}
     (folder / "manifest.json").write_text(json.dumps(manifest))

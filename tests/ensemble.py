@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
+from experiments.intervals import mean_interval, t_quantile
 from experiments.runner import simulate
 from model.config import ModelSpec, resolve_model
 from model.streams import replicate_seed
@@ -89,12 +89,7 @@ def paired_interval(
     treatment: np.ndarray, control: np.ndarray, level: float = 0.95
 ) -> tuple[float, float, float]:
     """Mean paired difference treatment - control with its t interval over seeds."""
-    diff = np.asarray(treatment, float) - np.asarray(control, float)
-    mean = float(diff.mean())
-    if diff.size < 2 or np.all(diff == diff[0]):
-        return mean, mean, mean
-    half = stats.t.ppf(0.5 + level / 2, diff.size - 1) * diff.std(ddof=1) / np.sqrt(diff.size)
-    return mean, mean - half, mean + half
+    return mean_interval(np.asarray(treatment, float) - np.asarray(control, float), level)
 
 
 def unpaired_interval(
@@ -108,7 +103,7 @@ def unpaired_interval(
         return mean, mean, mean
     se = np.sqrt(va + vb)
     dof = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
-    half = stats.t.ppf(0.5 + level / 2, dof) * se
+    half = t_quantile(level, dof) * se
     return mean, mean - half, mean + half
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 from batchkit import (
+    SHORT,
     assert_same_tables,
     batch_in_process,
     fingerprint,
@@ -25,7 +26,6 @@ from batchkit import (
     parts,
     planned_keys,
     run_keys,
-    small_config,
     write_config,
 )
 
@@ -34,27 +34,7 @@ from experiments.batch import config_hash
 from experiments.store import ResultsError, open_results
 from model.config import load_config
 
-SHORT = small_config(
-    "short",
-    replications=3,
-    sweep={"method": "grid", "parameters": {"negotiator.deterrence": [0.3, 0.8]}},
-)
 OTHER = dict(SHORT, steps=13)
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    """An undamaged batch of SHORT (12 runs in 4 chunks), run once for the module."""
-    out = tmp_path_factory.mktemp("reference")
-    assert batch_in_process(SHORT, out, workers=1).done == 12
-    return out / "short"
-
-
-@pytest.fixture
-def finished(tmp_path, reference):
-    """A copy of the reference folder in tmp_path/out/short, and SHORT's config file."""
-    shutil.copytree(reference, tmp_path / "out" / "short")
-    return write_config(tmp_path, SHORT), tmp_path / "out" / "short"
 
 
 def _manifest(results: Path) -> dict:
@@ -89,8 +69,8 @@ def _readers(config: Path, results: Path) -> list[list[str]]:
 # ------------------------------------------------------------------------------------------
 
 
-def test_parts_carry_config_hash_dataset_and_runs_and_the_manifest_their_checksums(finished):
-    _, results = finished
+def test_parts_carry_config_hash_dataset_and_runs_and_the_manifest_their_checksums(short_copy):
+    _, results = short_copy
     manifest = _manifest(results)
     digest = config_hash(load_config(SHORT))
     assert manifest["config_hash"] == digest
@@ -114,10 +94,10 @@ def test_parts_carry_config_hash_dataset_and_runs_and_the_manifest_their_checksu
     assert config_hash(load_config(results / "config.yaml")) == digest
 
 
-def test_parts_are_byte_identical_when_the_batch_runs_again(tmp_path, reference):
+def test_parts_are_byte_identical_when_the_batch_runs_again(tmp_path, short_reference):
     batch_in_process(SHORT, tmp_path, workers=1)  # another session: no times or hosts inside
     ours = {p.name: p.read_bytes() for p in parts(tmp_path / "short")}
-    theirs = {p.name: p.read_bytes() for p in parts(reference)}
+    theirs = {p.name: p.read_bytes() for p in parts(short_reference)}
     assert sorted(ours.values()) == sorted(theirs.values())
 
 
@@ -126,8 +106,8 @@ def test_parts_are_byte_identical_when_the_batch_runs_again(tmp_path, reference)
 # ------------------------------------------------------------------------------------------
 
 
-def test_a_copied_part_is_refused_by_every_reader_naming_it(finished, capsys):
-    config, results = finished
+def test_a_copied_part_is_refused_by_every_reader_naming_it(short_copy, capsys):
+    config, results = short_copy
     copy = results / "timeseries" / "part-copy.parquet"
     shutil.copy(parts(results)[0], copy)
     shutil.copy(parts(results, "blocs")[0], results / "blocs" / copy.name)
@@ -141,8 +121,8 @@ def test_a_copied_part_is_refused_by_every_reader_naming_it(finished, capsys):
     assert not (results.parent / "compared").exists()
 
 
-def test_a_part_of_another_config_is_refused_naming_it(finished, tmp_path, capsys):
-    config, results = finished
+def test_a_part_of_another_config_is_refused_naming_it(short_copy, tmp_path, capsys):
+    config, results = short_copy
     batch_in_process(OTHER, tmp_path / "other", workers=1)
     foreign = parts(tmp_path / "other" / "short")[0]
     shutil.copy(foreign, results / "timeseries" / foreign.name)
@@ -152,16 +132,19 @@ def test_a_part_of_another_config_is_refused_naming_it(finished, tmp_path, capsy
         assert f"{results / 'timeseries' / foreign.name}: written by another config" in line
         assert config_hash(load_config(OTHER))[:19] in line
         assert fingerprint(results) == before
-    # The same part under the name of one of ours: its checksum gives it away.
-    (results / "timeseries" / foreign.name).unlink()
+
+
+def test_a_part_of_another_config_under_the_name_of_ours_is_damaged(short_copy, tmp_path, capsys):
+    _, results = short_copy
+    batch_in_process(OTHER, tmp_path / "other", workers=1)
     ours = parts(results)[1]
-    shutil.copy(foreign, ours)
+    shutil.copy(parts(tmp_path / "other" / "short")[0], ours)
     line = _refused(capsys, "compare", str(results))
     assert f"{ours}: damaged (its sha256 differs from the manifest's)" in line
 
 
-def test_duplicated_runs_are_refused_never_merged(finished, capsys):
-    config, results = finished
+def test_duplicated_runs_are_refused_never_merged(short_copy, capsys):
+    config, results = short_copy
     first = parts(results)[0]
     for dataset in ("timeseries", "blocs"):
         shutil.copy(parts(results, dataset)[0], results / dataset / "part-twin.parquet")
@@ -182,8 +165,8 @@ def test_duplicated_runs_are_refused_never_merged(finished, capsys):
 
 
 @pytest.mark.parametrize("dataset", ["timeseries", "blocs"])
-def test_every_single_bit_flip_in_a_part_is_detected(finished, dataset):
-    _, results = finished
+def test_every_single_bit_flip_in_a_part_is_detected(short_copy, dataset):
+    _, results = short_copy
     path = parts(results, dataset)[1]
     size = path.stat().st_size
     rng = np.random.default_rng(13)
@@ -199,20 +182,17 @@ def test_every_single_bit_flip_in_a_part_is_detected(finished, dataset):
     assert len(open_results(results).timeseries()) == 12 * 13
 
 
-@pytest.mark.parametrize(
-    ("dataset", "damage"),
-    [
-        ("timeseries", "flip"),
-        ("timeseries", "overwrite"),
-        ("timeseries", "delete"),
-        ("blocs", "truncate"),
-        ("blocs", "delete"),
-    ],
-)
-def test_a_damaged_part_is_named_by_readers_and_rerun_by_the_batch(
-    finished, reference, capsys, dataset, damage
-):
-    config, results = finished
+DAMAGES = [
+    ("timeseries", "flip"),
+    ("timeseries", "overwrite"),
+    ("timeseries", "delete"),
+    ("blocs", "truncate"),
+    ("blocs", "delete"),
+]
+
+
+def _damage(results: Path, dataset: str, damage: str) -> tuple[Path, int, bytes]:
+    """Damage the third part of `dataset`: (its path, its run count, its bytes before)."""
     path = parts(results, dataset)[2]
     runs = len(json.loads(pq.read_metadata(path).metadata[b"diplomacy.runs"]))
     data = path.read_bytes()
@@ -224,11 +204,26 @@ def test_a_damaged_part_is_named_by_readers_and_rerun_by_the_batch(
         path.write_bytes(data[: len(data) // 2])
     else:
         path.unlink()
+    return path, runs, data
+
+
+@pytest.mark.parametrize(("dataset", "damage"), DAMAGES)
+def test_a_damaged_part_is_named_by_every_reader(short_copy, capsys, dataset, damage):
+    config, results = short_copy
+    path, _, _ = _damage(results, dataset, damage)
     for argv in _readers(config, results)[:2]:
         line = _refused(capsys, *argv)
         assert line.startswith(f"error: {path}: ")
         assert ("missing" if damage == "delete" else "damaged") in line
         assert "run the batch again" in line
+
+
+@pytest.mark.parametrize(("dataset", "damage"), DAMAGES)
+def test_a_damaged_part_is_set_aside_and_its_runs_rerun_by_the_batch(
+    short_copy, short_reference, capsys, dataset, damage
+):
+    config, results = short_copy
+    path, runs, data = _damage(results, dataset, damage)
     assert run.main(["batch", str(config), "--out", str(results.parent), "--workers", "1"]) == 0
     captured = capsys.readouterr()
     warning = captured.err.strip().splitlines()
@@ -237,7 +232,7 @@ def test_a_damaged_part_is_named_by_readers_and_rerun_by_the_batch(
     assert f"({runs} in this session)" in captured.out
     keys = run_keys(results)
     assert len(keys) == len(set(keys)) == 12
-    assert_same_tables(results, reference)
+    assert_same_tables(results, short_reference)
     if damage != "delete":  # kept for inspection, never read again
         kept = results / "damaged" / dataset / path.name
         assert kept.read_bytes() != data and len(kept.read_bytes()) > 0
@@ -249,8 +244,10 @@ def test_a_damaged_part_is_named_by_readers_and_rerun_by_the_batch(
 # ------------------------------------------------------------------------------------------
 
 
-def test_a_deleted_manifest_is_rebuilt_by_repair_to_the_same_record(finished, reference, capsys):
-    config, results = finished
+def test_a_deleted_manifest_is_rebuilt_by_repair_to_the_same_record(
+    short_copy, short_reference, capsys
+):
+    config, results = short_copy
     data = {d: fingerprint(results / d) for d in ("timeseries", "blocs")}
     (results / "manifest.json").unlink()
     line = _refused(capsys, "batch", str(config), "--out", str(results.parent))
@@ -261,7 +258,7 @@ def test_a_deleted_manifest_is_rebuilt_by_repair_to_the_same_record(finished, re
     assert run.main(["repair", str(results)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1].startswith(f"repaired {results / 'manifest.json'}: 12 of 12 runs")
-    rebuilt, original = _manifest(results), _manifest(reference)
+    rebuilt, original = _manifest(results), _manifest(short_reference)
     assert rebuilt["parts"] == original["parts"]
     for key in ("config", "config_hash", "seed_plan", "design_points", "runs_planned"):
         assert rebuilt[key] == original[key], key
@@ -269,11 +266,13 @@ def test_a_deleted_manifest_is_rebuilt_by_repair_to_the_same_record(finished, re
     assert {d: fingerprint(results / d) for d in data} == data  # not a byte of data changed
     assert run.main(["batch", str(config), "--out", str(results.parent)]) == 0
     assert "(0 in this session)" in capsys.readouterr().out
-    assert_same_tables(results, reference)
+    assert_same_tables(results, short_reference)
 
 
-def test_repair_then_the_same_batch_command_finishes_the_missing_runs(finished, reference, capsys):
-    config, results = finished
+def test_repair_then_the_same_batch_command_finishes_the_missing_runs(
+    short_copy, short_reference, capsys
+):
+    config, results = short_copy
     (results / "manifest.json").unlink()
     lost = parts(results)[3]
     lost.unlink()
@@ -287,12 +286,12 @@ def test_repair_then_the_same_batch_command_finishes_the_missing_runs(finished, 
     assert {p.name: p.read_bytes() for p in parts(results) if p.name in kept} == kept
     keys = run_keys(results)
     assert len(keys) == len(set(keys)) == 12
-    assert_same_tables(results, reference)
+    assert_same_tables(results, short_reference)
     assert _manifest(results)["status"] == "complete"
 
 
-def test_repair_needs_the_config_and_refuses_parts_of_another(finished, tmp_path, capsys):
-    config, results = finished
+def test_repair_needs_the_config_and_refuses_parts_of_another(short_copy, tmp_path, capsys):
+    config, results = short_copy
     (results / "manifest.json").unlink()
     (results / "config.yaml").unlink()
     before = fingerprint(results)
@@ -308,8 +307,8 @@ def test_repair_needs_the_config_and_refuses_parts_of_another(finished, tmp_path
     assert open_results(results).runs_done == 12
 
 
-def test_repair_leaves_an_intact_manifest_alone(finished, capsys):
-    _, results = finished
+def test_repair_leaves_an_intact_manifest_alone(short_copy, capsys):
+    _, results = short_copy
     before = fingerprint(results)
     line = _refused(capsys, "repair", str(results))
     assert "manifest.json" in line and "nothing to repair" in line
@@ -318,8 +317,10 @@ def test_repair_leaves_an_intact_manifest_alone(finished, capsys):
     assert fingerprint(results) == before
 
 
-def test_repair_brings_a_folder_written_before_checksums_up_to_date(finished, reference, capsys):
-    config, results = finished
+def test_repair_brings_a_folder_written_before_checksums_up_to_date(
+    short_copy, short_reference, capsys
+):
+    config, results = short_copy
     for dataset in ("timeseries", "blocs"):
         for path in parts(results, dataset):
             pq.write_table(pq.read_table(path).replace_schema_metadata(None), path)
@@ -334,7 +335,7 @@ def test_repair_brings_a_folder_written_before_checksums_up_to_date(finished, re
         assert f"python run.py repair {results}" in line
     assert run.main(["repair", str(results)]) == 0
     assert "12 of 12 runs in 4 chunks" in capsys.readouterr().out
-    assert_same_tables(results, reference)
+    assert_same_tables(results, short_reference)
     rebuilt = _manifest(results)
     assert rebuilt["format"] == 2 and rebuilt["sessions"] == manifest["sessions"]
     for path in parts(results):

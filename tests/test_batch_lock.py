@@ -28,7 +28,8 @@ from batchkit import (
 )
 
 import run
-from experiments.lock import LOCK_FILE, folder_lock
+from experiments.store.layout import LOCK_FILE
+from experiments.store.lock import folder_lock
 
 # Long enough (240 runs in one process, several seconds) that the two batches overlap.
 RACE = small_config("race", replications=120, steps=30, observers=100)

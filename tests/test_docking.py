@@ -1,6 +1,6 @@
 """Docking (Axtell, Axelrod, Epstein & Cohen 1996): the array model against the reference.
 
-`model.reference.ReferenceDiplomacyModel` applies the observer rules (3-8) the straightforward
+`tools.reference.ReferenceDiplomacyModel` applies the observer rules (3-8) the straightforward
 Mesa way, each observer a self-stepping agent with plain-float state, over `shuffle_do`, and
 runs its spin-up through those agents.
 
@@ -32,8 +32,8 @@ from agents import Observer
 from experiments.runner import model_tables
 from model.model import DiplomacyModel
 from model.parameters import MECHANISM_NAMES
-from model.reference import ReferenceDiplomacyModel, ReferenceObserver
 from model.spinup import CACHE
+from tools.reference import ReferenceDiplomacyModel, ReferenceObserver
 
 OBSERVERS = 250
 STEPS = 120

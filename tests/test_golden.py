@@ -1,7 +1,7 @@
 """Golden outputs: a fresh simulation reproduces the stored known-good outputs.
 
 When a test here fails because results changed on purpose: bump MODEL_VERSION in
-model/version.py, add a CHANGELOG.md entry, and run `python -m experiments.golden --write`.
+model/version.py, add a CHANGELOG.md entry, and run `python -m tools.golden --write`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import golden
 from model.version import MODEL_VERSION
+from tools import golden
 
 
 @pytest.fixture(scope="module")

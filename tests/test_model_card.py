@@ -16,21 +16,21 @@ import pandas as pd
 import pytest
 from batchkit import write_checked_folder
 
-from experiments import card_maps, claims_map, drivers, model_card, pattern_region, sobol_design
-from experiments.card_scenarios import SOBOL_SCENARIOS
 from experiments.design import sobol_unit
-from experiments.measures import resolve
 from model.config import load_config
 from model.version import MODEL_VERSION
+from tools.model_card import drivers, mapping, maps, pattern_region, sections, sobol_design
+from tools.model_card.measures import resolve
+from tools.model_card.scenarios import SOBOL_SCENARIOS
 
 ROOT = Path(__file__).resolve().parents[1]
 CARD = (ROOT / "docs" / "MODEL_CARD.md").read_text(encoding="utf-8")
 
 
 def _block(section: str) -> str:
-    text = CARD.split(model_card.begin_marker(section), 1)
+    text = CARD.split(sections.begin_marker(section), 1)
     assert len(text) == 2, f"docs/MODEL_CARD.md has no generated block {section!r}"
-    return text[1].split(model_card.end_marker(section), 1)[0]
+    return text[1].split(sections.end_marker(section), 1)[0]
 
 
 def _rows(block: str) -> list[list[str]]:
@@ -49,15 +49,14 @@ def _rows(block: str) -> list[list[str]]:
 def test_card_names_the_model_version_in_its_table_and_claims_block():
     assert f"| version | {MODEL_VERSION} " in CARD
     assert f"Model version {MODEL_VERSION};" in _block("claims"), (
-        "the claims table was made by another model version: run python -m "
-        "experiments.model_card --write"
+        "the claims table was made by another model version: run python -m tools.model_card --write"
     )
     assert "model index, not a forecast" in CARD
 
 
 def test_claims_table_matches_the_measures():
     rows = _rows(_block("claims"))
-    expected = [[m.claim, m.condition, m.description] for m in model_card.measures()]
+    expected = [[m.claim, m.condition, m.description] for m in sections.measures()]
     assert [row[:3] for row in rows] == expected
 
 
@@ -69,16 +68,16 @@ def _figures(cell: str) -> tuple[float, float, float]:
 
 
 def test_claims_table_verdicts_follow_their_figures():
-    for row, measure in zip(_rows(_block("claims")), model_card.measures(), strict=True):
+    for row, measure in zip(_rows(_block("claims")), sections.measures(), strict=True):
         mean, low, high = _figures(row[3])
         if low == high == mean == 0.0:  # zero to four decimals: identical, or merely tiny
             assert row[4] in ("no effect (identical)", "negligible"), row
             continue
-        assert row[4] == model_card.verdict(mean, low, high, measure.expected), row
+        assert row[4] == sections.verdict(mean, low, high, measure.expected), row
 
 
 def test_card_has_every_generated_section():
-    for section in model_card.SECTIONS:
+    for section in sections.SECTIONS:
         assert _block(section).strip(), section
     drivers_block, region_block = _block("drivers"), _block("region")
     assert "Saltelli design" in drivers_block and "*assumption*" in drivers_block
@@ -91,20 +90,20 @@ def test_card_has_every_generated_section():
 
 
 def test_a_measure_runs_on_two_seeds_and_thirty_observers():
-    measure = model_card.measures()[1]
-    result = model_card.evaluate(measure, n_seeds=2, observers=30)
+    measure = sections.measures()[1]
+    result = sections.evaluate(measure, n_seeds=2, observers=30)
     assert np.isfinite([result.mean, result.low, result.high]).all() and result.seeds == 2
-    table = model_card.table_markdown([result], observers=30)
+    table = sections.table_markdown([result], observers=30)
     assert "30 observers in every run" in table and measure.description in table
 
 
 def test_verdicts_follow_the_interval_and_the_negligible_line():
-    measure = model_card.measures()[1]
+    measure = sections.measures()[1]
 
     def verdict(low, high, expected=1, mean=None):
         m = dataclasses.replace(measure, expected=expected)
         middle = (low + high) / 2 if mean is None else mean
-        return model_card.Result(m, middle, low, high, 30).verdict
+        return sections.Result(m, middle, low, high, 30).verdict
 
     assert verdict(0.1, 0.2) == "holds"
     assert verdict(-0.2, -0.1) == "fails (reversed)"
@@ -118,8 +117,8 @@ def test_verdicts_follow_the_interval_and_the_negligible_line():
 
 
 def test_every_measure_and_map_cell_resolves_to_a_valid_model():
-    cells = list(model_card.measures())
-    for claim_map in card_maps.maps():
+    cells = list(sections.measures())
+    for claim_map in maps.maps():
         cells += [measure for _, _, measure in claim_map.cells()]
     for measure in cells:
         for term in measure.terms:
@@ -129,13 +128,11 @@ def test_every_measure_and_map_cell_resolves_to_a_valid_model():
 
 @pytest.mark.slow
 def test_a_map_cell_runs_and_the_markdown_marks_the_default():
-    small = claims_map.ClaimMap(
-        "talks signal weight", card_maps._talks, (card_maps.WEIGHT, card_maps.N_DETERRENCE)
-    )
-    table = claims_map.evaluate_map(small, n_seeds=2, observers=30)
+    small = mapping.ClaimMap("talks signal weight", maps._talks, (maps.WEIGHT, maps.N_DETERRENCE))
+    table = mapping.evaluate_map(small, n_seeds=2, observers=30)
     assert len(table) == 6 and table["default"].sum() == 2
     assert np.isfinite(table["mean"]).all()
-    text = claims_map.map_markdown(table, 2, 30)
+    text = mapping.map_markdown(table, 2, 30)
     assert "| weight_signal | 0: " in text and "**0.3**:" in text and "**0.6**:" in text
 
 
@@ -147,7 +144,7 @@ def test_a_map_cell_runs_and_the_markdown_marks_the_default():
 def test_sensitivity_config_is_the_generated_one_and_validates():
     shipped = (ROOT / "configs" / "sensitivity.yaml").read_text(encoding="utf-8")
     assert shipped == sobol_design.config_yaml(), (
-        "configs/sensitivity.yaml is out of date: python -m experiments.drivers config > "
+        "configs/sensitivity.yaml is out of date: python -m tools.sections.drivers config > "
         "configs/sensitivity.yaml"
     )
     config = load_config(ROOT / "configs" / "sensitivity.yaml")
@@ -230,7 +227,7 @@ def test_sobol_summary_finds_the_planted_driver_in_a_synthetic_results_folder(tm
     results = open_results(tmp_path)
     frame, dropped = drivers.complete_blocks(drivers.effect_frame(results), 3)
     assert dropped == [1] and len(frame) == 63 * 5 * len(drivers.EFFECTS)
-    indices = drivers.driver_indices(frame, results.manifest["problem"])
+    indices = drivers.driver_indices(frame, results.manifest.problem)
     first = indices[indices["parameter"] == "negotiator.deterrence"]
     assert np.allclose(first["ST"], 1.0, atol=0.1) and np.allclose(first["S1"], 1.0, atol=0.1)
     others = indices[indices["parameter"] != "negotiator.deterrence"]
@@ -309,9 +306,9 @@ def test_region_command_refuses_a_missing_table(tmp_path, capsys):
 
 def test_card_sections_are_replaced_between_their_markers():
     text = "head\n" + "\n".join(
-        f"{model_card.begin_marker(s)}\nold\n{model_card.end_marker(s)}" for s in ("maps", "region")
+        f"{sections.begin_marker(s)}\nold\n{sections.end_marker(s)}" for s in ("maps", "region")
     )
-    new = model_card.replace_sections(text, {"region": "new table"})
+    new = sections.replace_sections(text, {"region": "new table"})
     assert "new table" in new and new.count("old") == 1
 
 
@@ -325,11 +322,11 @@ def test_a_free_parameter_among_few_points_is_judged_against_as_many_free_draws(
 
 
 def test_model_card_command_refuses_missing_inputs_in_one_line(tmp_path, capsys):
-    code = model_card.main(["--no-claims", "--drivers", str(tmp_path / "none")])
+    code = sections.main(["--no-claims", "--drivers", str(tmp_path / "none")])
     assert code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "none" in err
-    assert model_card.main(["--no-claims", "--region", str(tmp_path / "none.parquet")]) == 2
+    assert sections.main(["--no-claims", "--region", str(tmp_path / "none.parquet")]) == 2
 
 
 def test_maps_block_matches_the_map_definitions():
@@ -344,8 +341,8 @@ def test_maps_block_matches_the_map_definitions():
             values = [cell.split(":")[0].strip(" *") for cell in cells.split(" · ")]
             written[(heading, axis.strip())] = values
     expected = {}
-    for claim_map in card_maps.maps():
+    for claim_map in maps.maps():
         for axis, value, measure in claim_map.cells():
             key = (f"**{claim_map.claim}**: {measure.description}", axis.label)
-            expected.setdefault(key, []).append(claims_map._value(value))
+            expected.setdefault(key, []).append(mapping._value(value))
     assert written == expected

@@ -17,12 +17,12 @@ import pytest
 import yaml
 
 import model.rules
-from experiments import golden
 from model import documentation
 from model.actions import SIDES
 from model.model import DiplomacyModel
 from model.parameters import BY_NAME, REGISTRY
 from model.version import MODEL_VERSION
+from tools import golden
 
 ROOT = Path(__file__).resolve().parents[1]
 ODD = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")

@@ -2,9 +2,9 @@
 
 A map (`ClaimMap`) moves one parameter at a time over a few values (an `Axis`), all others at
 their defaults (rivals on), and measures the claim's effect at each value on paired seeds
-(`experiments.measures`). Each cell gets the claims table's verdict (holds, fails, negligible,
+(`tools.model_card.measures`). Each cell gets the claims table's verdict (holds, fails, negligible,
 no effect), so the map says where the claim becomes large and of which sign. The card's maps
-are in `experiments.card_maps`; they use fewer seeds than the table (`SEEDS`), and the card
+are in `tools.model_card.maps`; they use fewer seeds than the table (`SEEDS`), and the card
 says how many.
 """
 
@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.card_scenarios import WALKOUT_STEP, Layer
-from experiments.measures import Measure, evaluate
+from tools.model_card.measures import Measure, evaluate
+from tools.model_card.scenarios import WALKOUT_STEP, Layer
 
 SEEDS = 10
 OBSERVERS = 300

@@ -6,14 +6,14 @@ MODEL_SPEC, "Calibration": P1 a walkout costs little (A walks away at 50: L^A at
 from 0.25 to 0.45), P4 views are stable in rank (Spearman correlation of observers' L^A between
 steps 0 and 52 at least 0.9). A Latin hypercube of points over the parameters that plausibly
 shape them (`PARAMETERS`, each over its plausible range widened by half,
-`experiments.sobol_design.plausible_range`) is run on a few seeds; a point is accepted when the
+`tools.model_card.sobol_design.plausible_range`) is run on a few seeds; a point is accepted when the
 means over its seeds meet all four. `region_table` says which parameters the patterns pin
 (the central 90% of the accepted values spans less than half the sampled range) and which
 stay free. P3 reads the evidence each observer draws from the act, which no output table
 carries, so the figures come from the model itself (`pattern_figures`). Commands::
 
-    python -m experiments.pattern_region run --points 400 --out /tmp/card/region.parquet
-    python -m experiments.pattern_region summarize /tmp/card/region.parquet
+    python -m tools.model_card.pattern_region run --points 400 --out /tmp/card/region.parquet
+    python -m tools.model_card.pattern_region summarize /tmp/card/region.parquet
 """
 
 from __future__ import annotations
@@ -29,15 +29,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from experiments.card_scenarios import adversary_walks, deep_merge
 from experiments.clitypes import EXIT_BAD_INPUT, EXIT_OK, positive_int
 from experiments.design import lhs_unit, parameter_kind, scale
 from experiments.errors import UsageError
-from experiments.sobol_design import nested, plausible_range, registry_paths
 from model.config import resolve_model
 from model.model import DiplomacyModel
 from model.rules.evidence import positive_share
 from model.streams import replicate_seed
+from tools.model_card.scenarios import adversary_walks, deep_merge
+from tools.model_card.sobol_design import nested, plausible_range, registry_paths
 
 SEED = 20261125
 OBSERVERS = 500
@@ -298,9 +298,9 @@ def read_regions(paths: Sequence[str | Path]) -> pd.DataFrame:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: sample the region, or summarize a sampled region for the card."""
     parser = argparse.ArgumentParser(
-        prog="python -m experiments.pattern_region",
+        prog="python -m tools.model_card.pattern_region",
         description="The region of the registry that meets the calibration patterns P1-P4.",
-        epilog="example: python -m experiments.pattern_region run --out /tmp/region.parquet",
+        epilog="example: python -m tools.model_card.pattern_region run --out /tmp/region.parquet",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="sample points and measure the patterns")

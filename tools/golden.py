@@ -11,10 +11,10 @@ Whenever the outputs for a given config and seed change, the model version chang
 
 1. bump ``MODEL_VERSION`` in ``model/version.py``;
 2. add an entry for the new version to ``CHANGELOG.md`` saying what changed and why;
-3. run ``python -m experiments.golden --write``.
+3. run ``python -m tools.golden --write``.
 
 ``--write`` refuses to overwrite stored outputs that changed while the version did not.
-``python -m experiments.golden --check`` (and ``tests/test_golden.py``) re-simulates every run
+``python -m tools.golden --check`` (and ``tests/test_golden.py``) re-simulates every run
 through `experiments.runner.simulate` and names the first step at which each changed column
 differs.
 """
@@ -42,7 +42,7 @@ from model.version import MODEL_VERSION
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN_DIR = ROOT / "tests" / "golden"
 CHANGELOG = ROOT / "CHANGELOG.md"
-COMMAND = "python -m experiments.golden --write"
+COMMAND = "python -m tools.golden --write"
 
 STEPS = 60
 """Steps of every golden run (long enough for the walkouts at week 50)."""
@@ -347,7 +347,7 @@ def write(directory: Path = GOLDEN_DIR, root: Path = ROOT) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: check the golden outputs, or regenerate them after a version bump."""
     parser = argparse.ArgumentParser(
-        prog="python -m experiments.golden",
+        prog="python -m tools.golden",
         description="Check the golden outputs in tests/golden against a fresh simulation, or "
         "regenerate them (after bumping MODEL_VERSION and adding a CHANGELOG.md entry).",
         epilog=f"example: {COMMAND}",

@@ -8,7 +8,7 @@ process gets; it is emptied on release and never deleted, since deleting a lock 
 processes lock two different files of the same name.
 
 Readers (compare, report, the dashboard) take no lock: what they read is verified instead
-(`experiments.verify`).
+(`experiments.store.verify`).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from experiments.errors import UsageError
+from experiments.store.layout import LOCK_FILE
 
-LOCK_FILE = ".batch.lock"
 HOLDER_WAIT = 1.0
 """Seconds to wait for a new holder to record itself before naming it unknown."""
 

@@ -2,7 +2,7 @@
 
 `DiplomacyModel` keeps every observer's state in arrays and applies rules 3 to 8 of MODEL_SPEC
 as whole-array operations. `ReferenceDiplomacyModel` applies the same rules the way a Mesa model
-usually does: each observer is a `ReferenceObserver` agent (`model.reference_observer`) that
+usually does: each observer is a `ReferenceObserver` agent (`tools.reference.observer`) that
 holds its own state as plain Python floats (its log-odds x^N, x^A and their anchors, L^N and
 L^A, its news of each side, blame, eps, s, h_obs, its two subscriptions and its neighbours as a
 Python list) and updates itself in Python, one phase at a time over every observer with
@@ -66,7 +66,7 @@ import numpy as np
 
 from model.config import ModelSpec
 from model.model import DiplomacyModel, StepActs
-from model.reference_observer import Reading, ReferenceObserver
+from tools.reference.observer import Reading, ReferenceObserver
 
 __all__ = ["DRAW_ORDERS", "DrawOrder", "ReferenceDiplomacyModel", "ReferenceObserver"]
 

@@ -1,16 +1,16 @@
 """Which parameters drive each claim: Sobol indices of the claims' effects over the registry.
 
-`configs/sensitivity.yaml` (`experiments.sobol_design`) sweeps every registry parameter that the
-scenarios read over a plausible range around its default with Saltelli's scheme
+`configs/sensitivity.yaml` (`tools.model_card.sobol_design`) sweeps every registry parameter
+that the scenarios read over a plausible range around its default with Saltelli's scheme
 (`experiments.batch`, ``sobol`` design). `effect_frame` turns the batch's results into one value
-per effect (`experiments.claim_effects`) and design point, `driver_indices` computes first-order
+per effect (`tools.model_card.effects`) and design point, `driver_indices` computes first-order
 and total indices with `experiments.sensitivity.sobol_indices` (SALib), and `drivers_markdown`
 writes the model card's section, marking the parameters whose registry source is an assumption
 only. Commands::
 
-    python -m experiments.drivers config > configs/sensitivity.yaml   # the shipped config
+    python -m tools.model_card.drivers config > configs/sensitivity.yaml   # the shipped config
     python run.py batch configs/sensitivity.yaml --out /tmp/card --workers 2
-    python -m experiments.drivers summarize /tmp/card/sensitivity      # the card's section
+    python -m tools.model_card.drivers summarize /tmp/card/sensitivity      # the card's section
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.claim_effects import EFFECTS, Effect
 from experiments.clitypes import EXIT_BAD_INPUT, EXIT_OK, positive_int
 from experiments.errors import UsageError
 from experiments.sensitivity import sobol_indices
-from experiments.sobol_design import OBSERVERS, SAMPLES, config_yaml, registry_paths
 from experiments.store import Results, open_results
+from tools.model_card.effects import EFFECTS, Effect
+from tools.model_card.sobol_design import OBSERVERS, SAMPLES, config_yaml, registry_paths
 
 THRESHOLD = 0.05
 """The card lists a parameter for an effect when its total index reaches this."""
@@ -234,16 +234,16 @@ def assumption_summary(indices: pd.DataFrame) -> pd.DataFrame:
 def summarize(path: str | Path) -> str:
     """The card's drivers section from a results folder of configs/sensitivity.yaml."""
     results = open_results(path)
-    problem = results.manifest["problem"]
+    problem = results.manifest.problem or {}
     frame, dropped = complete_blocks(effect_frame(results), int(problem["num_vars"]))
     indices = driver_indices(frame, problem)
     design = {
-        "samples": results.manifest.get("samples"),
+        "samples": results.manifest.samples,
         "dropped": dropped,
-        "points": len(results.manifest.get("design_points", [])),
+        "points": len(results.manifest.design_points),
         "scenarios": len(results.scenarios),
         "runs": results.runs_done,
-        "observers": results.manifest.get("config", {}).get("model", {}).get("observers", "?"),
+        "observers": results.manifest.config.get("model", {}).get("observers", "?"),
     }
     return drivers_markdown(indices, effect_summary(frame), problem, design)
 
@@ -251,9 +251,9 @@ def summarize(path: str | Path) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: print the shipped config, or summarize a results folder for the card."""
     parser = argparse.ArgumentParser(
-        prog="python -m experiments.drivers",
+        prog="python -m tools.model_card.drivers",
         description="Sobol drivers of the claims' effects.",
-        epilog="example: python -m experiments.drivers summarize /tmp/card/sensitivity",
+        epilog="example: python -m tools.model_card.drivers summarize /tmp/card/sensitivity",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     make = commands.add_parser("config", help="print configs/sensitivity.yaml")

@@ -2,12 +2,14 @@
 
 The intervention time, the negotiator's starting legitimacy, the observers' strength
 orientation, deterrence, and the evidence-table cells and mechanism strengths that carry each
-claim (MODEL_SPEC, "Checks"), mapped with `experiments.claims_map`.
+claim (MODEL_SPEC, "Checks"), mapped with `tools.model_card.mapping`.
 """
 
 from __future__ import annotations
 
-from experiments.card_scenarios import (
+from tools.model_card.mapping import Axis, ClaimMap, parameter, scenario_axis
+from tools.model_card.measures import Measure, Term, difference, difference_in_differences
+from tools.model_card.scenarios import (
     BOTH_ENGAGE,
     NEGOTIATOR_SILENT,
     Layer,
@@ -18,8 +20,6 @@ from experiments.card_scenarios import (
     sanctions,
     talks_from,
 )
-from experiments.claims_map import Axis, ClaimMap, parameter, scenario_axis
-from experiments.measures import Measure, Term, difference, difference_in_differences
 
 LATER = 52
 """Effects are read this many weeks after the intervention (and a few weeks after, `SOON`)."""

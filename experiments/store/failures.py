@@ -19,10 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from experiments.io import write_text
-
-FAILURES = "failures.jsonl"
-UNREADABLE = "failures.unreadable"
-KEY_COLUMNS = ("scenario", "design_point", "replicate")
+from experiments.store.layout import FAILURES, KEY_COLUMNS, UNREADABLE_FAILURES
 
 
 class FailureRecord(BaseModel):
@@ -124,11 +121,11 @@ def settle_failures(
     log = read_failures(root)
     if log.bad:
         lines = [line if line.endswith(b"\n") else line + b"\n" for _, line, _ in log.bad]
-        with open(root / UNREADABLE, "ab") as stream:
+        with open(root / UNREADABLE_FAILURES, "ab") as stream:
             stream.write(b"".join(lines))
             stream.flush()
             os.fsync(stream.fileno())
-        for message in log.messages(f"skipped, kept in {root / UNREADABLE}"):
+        for message in log.messages(f"skipped, kept in {root / UNREADABLE_FAILURES}"):
             warn(message)
     latest = {run_key(r): r for r in log.records if not is_done(r)}
     if latest:

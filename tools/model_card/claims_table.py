@@ -1,7 +1,7 @@
 """The rows of the model card's claims table: each contestable claim under a few conditions.
 
 Measured with the defaults (rivals on) and under the conditions that take one mechanism away,
-so that each row says how large the claim is and what carries it (`experiments.measures` runs
+so that each row says how large the claim is and what carries it (`tools.model_card.measures` runs
 and judges them). MODEL_SPEC, "Checks": the burden shift, leverage, staying against
 tit-for-tat, the costly-reassurance crossing, talks as a signal of weight, media ecologies and
 unilateral sanctions; talks as intelligence (V3, V4) close the table.
@@ -9,7 +9,8 @@ unilateral sanctions; talks as intelligence (V3, V4) close the table.
 
 from __future__ import annotations
 
-from experiments.card_scenarios import (
+from tools.model_card.measures import Measure, Term, difference, difference_in_differences
+from tools.model_card.scenarios import (
     BOTH_ENGAGE,
     NEGOTIATOR_SILENT,
     SILENT_BOTH,
@@ -24,7 +25,6 @@ from experiments.card_scenarios import (
     sanctions,
     talks_from,
 )
-from experiments.measures import Measure, Term, difference, difference_in_differences
 
 WALK = adversary_walks()
 WEIGHT_SIGNAL_OFF: Layer = {"mechanisms": {"weight_signal": False}}

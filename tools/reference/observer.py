@@ -1,7 +1,7 @@
 """The observer agent of the reference implementation: its own state as plain floats.
 
 `ReferenceObserver` applies rules 3 to 8 of MODEL_SPEC to itself, one method per phase, reading
-this step's side-level numbers (`Reading`) and the model's settings; `model.reference` steps
+this step's side-level numbers (`Reading`) and the model's settings; `tools.reference` steps
 every observer through each phase with `shuffle_do` and explains how it docks with the array
 model.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
@@ -18,20 +17,17 @@ import numpy as np
 from model.actions import Action
 from model.model import DiplomacyModel, SideEvidence
 
-if TYPE_CHECKING:
-    from model.reference import ReferenceDiplomacyModel
-
 SIDE_SIGN = (1.0, -1.0)
 """sigma_s: +1 for the negotiator, -1 for the adversary."""
 
 
 def to_probability(x: float) -> float:
-    """L = 1 / (1 + exp(-x)), with numpy's exp (see `model.reference` on exact docking)."""
+    """L = 1 / (1 + exp(-x)), with numpy's exp (see `tools.reference` on exact docking)."""
     return float(1.0 / (1.0 + np.exp(-x)))
 
 
 def to_logodds(p: float) -> float:
-    """X = log(L / (1 - L)), with numpy's log (see `model.reference` on exact docking)."""
+    """X = log(L / (1 - L)), with numpy's log (see `tools.reference` on exact docking)."""
     return float(np.log(p / (1.0 - p)))
 
 
@@ -122,7 +118,7 @@ class ReferenceObserver(mesa.Agent):
             `elite_influence` times as much).
     """
 
-    def __init__(self, model: ReferenceDiplomacyModel, index: int) -> None:
+    def __init__(self, model: DiplomacyModel, index: int) -> None:
         super().__init__(model)
         self.index = index
         self.bloc = int(model.observer_bloc[index])

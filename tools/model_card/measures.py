@@ -17,12 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy import stats
 
-from experiments.card_scenarios import Layer
+from experiments.intervals import mean_interval
 from experiments.runner import RunResult, simulate
 from model.config import ModelSpec, resolve_model
 from model.streams import replicate_seed
+from tools.model_card.scenarios import Layer
 
 BASE_SEED = 20261125
 """Base seed of the ensembles; replicate r runs with `replicate_seed(BASE_SEED, r)`."""
@@ -164,16 +164,6 @@ def term_values(
     return np.array(out)
 
 
-def paired_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean of per-seed values with its t interval (degenerate when all are equal)."""
-    mean = float(values.mean())
-    if values.size < 2 or np.all(values == values[0]):
-        return mean, mean, mean
-    half = stats.t.ppf(0.5 + level / 2, values.size - 1) * values.std(ddof=1)
-    half /= np.sqrt(values.size)
-    return mean, float(mean - half), float(mean + half)
-
-
 def seeds(n: int) -> list[int]:
     """The first `n` replicate seeds of `BASE_SEED` (common random numbers)."""
     return [replicate_seed(BASE_SEED, r) for r in range(n)]
@@ -186,5 +176,5 @@ def evaluate(measure: Measure, n_seeds: int = SEEDS, observers: int | None = Non
     total = np.zeros(n_seeds)
     for term in measure.terms:
         total += term.coefficient * term_values(term, n, plan, measure.step, measure.column)
-    mean, low, high = paired_interval(total)
+    mean, low, high = mean_interval(total)
     return Result(measure, mean, low, high, n_seeds)

@@ -21,42 +21,39 @@ import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.batch import RunPlan, build_manifest, config_hash, plan_runs
+from experiments.batch.plan import RunPlan, plan_runs
+from experiments.batch.record import config_hash, start_manifest
 from experiments.design import design_points
-from experiments.failures import read_failures, run_key
 from experiments.io import write_atomic
-from experiments.lock import folder_lock
-from experiments.store import (
+from experiments.store.failures import read_failures, run_key
+from experiments.store.layout import (
     CONFIG_COPY,
-    KEY_COLUMNS,
-    MANIFEST_FORMAT,
-    ResultsError,
-    ResultsStore,
-    encode_parquet,
-)
-from experiments.verify import (
-    AGENTS,
-    BLOCS,
     DAMAGED,
+    KEY_COLUMNS,
+    MANIFEST,
     TIMESERIES,
-    Problem,
+    UNREADABLE_MANIFEST,
+    ResultsError,
     RunKey,
-    listing_entry,
     part_files,
-    part_metadata,
-    read_journal,
-    read_part_info,
-    set_aside,
-    sha256_file,
+    required_datasets,
 )
+from experiments.store.lock import folder_lock
+from experiments.store.manifest import (
+    MANIFEST_FORMAT,
+    Manifest,
+    PartEntry,
+    Repaired,
+    read_journal,
+)
+from experiments.store.parts import encode_part, read_part_info, sha256_file
+from experiments.store.verify import Problem, set_aside
+from experiments.store.writer import ResultsStore
 from model.config import ExperimentConfig, load_config
-
-UNREADABLE_MANIFEST = "manifest.json.unreadable"
 
 
 @dataclass
@@ -141,14 +138,14 @@ def repair(
         for name in sorted(survey.unstamped & set(survey.kept)):
             _stamp(*survey.kept[name], digest)
         manifest = _manifest(config, plan, survey, source, root, older)
-        outcome.done, outcome.chunks = manifest["runs_done"], len(survey.kept)
+        outcome.done, outcome.chunks = manifest.runs_done, len(survey.kept)
         store.commit_manifest(manifest, fold=False)
         if not (root / CONFIG_COPY).exists():
             store.write_config(config.to_dict())
     return outcome
 
 
-def _lost_manifest(store: ResultsStore) -> tuple[dict[str, Any] | None, bool]:
+def _lost_manifest(store: ResultsStore) -> tuple[Manifest | None, bool]:
     """(a manifest of format 1 to bring up to date or None, whether it is unreadable).
 
     Raises:
@@ -157,10 +154,10 @@ def _lost_manifest(store: ResultsStore) -> tuple[dict[str, Any] | None, bool]:
     if not store.manifest_path.exists():
         return None, False
     try:
-        manifest = store.read_manifest() or {}
+        manifest = store.read_manifest()
     except ResultsError:
         return None, True
-    if manifest.get("format", 1) < MANIFEST_FORMAT and isinstance(manifest.get("config"), dict):
+    if manifest is not None and manifest.format < MANIFEST_FORMAT and manifest.config:
         return manifest, False
     raise ResultsError(
         f"{store.manifest_path}: readable; nothing to repair (the batch command reruns "
@@ -168,9 +165,7 @@ def _lost_manifest(store: ResultsStore) -> tuple[dict[str, Any] | None, bool]:
     )
 
 
-def _config(
-    root: Path, given: Path | None, older: Mapping[str, Any] | None
-) -> tuple[ExperimentConfig, str]:
+def _config(root: Path, given: Path | None, older: Manifest | None) -> tuple[ExperimentConfig, str]:
     """The batch's config and where it came from: --config, config.yaml, or a format-1 manifest.
 
     Raises:
@@ -181,8 +176,8 @@ def _config(
     if (root / CONFIG_COPY).exists():
         return load_config(root / CONFIG_COPY), str(root / CONFIG_COPY)
     if older is not None:
-        source = str(root / "manifest.json")
-        return load_config(older["config"], source=source), source
+        source = str(root / MANIFEST)
+        return load_config(older.config, source=source), source
     raise ResultsError(
         f"{root}: no {CONFIG_COPY} to rebuild the manifest from; give the batch's config "
         "with --config CONFIG"
@@ -199,7 +194,7 @@ def _survey(
     """
     digest = config_hash(config)
     journal = read_journal(root)
-    required = (BLOCS, AGENTS) if agents else (BLOCS,)
+    required = required_datasets(agents)[1:]  # besides the timeseries part
     survey = _Survey()
     seen: dict[RunKey, Path] = {}
     for name, path in part_files(root, TIMESERIES).items():
@@ -217,7 +212,8 @@ def _survey(
             survey.unstamped.add(name)
         files = {TIMESERIES: path}
         problem = _companions(root, name, runs, digest, required, files, legacy)
-        problem = problem or _readable(files, journal.get(name, {}).get("sha256", {}))
+        journaled = journal[name].sha256 if name in journal else {}
+        problem = problem or _readable(files, journaled)
         if problem is not None:
             survey.damaged[name] = problem
             continue
@@ -294,10 +290,7 @@ def _stamp(files: Mapping[str, Path], runs: tuple[RunKey, ...], digest: str) -> 
     """Rewrite a chunk's parts that lack metadata with it (the same rows), atomically."""
     for dataset, path in files.items():
         if read_part_info(path) is None:
-            table = pq.read_table(path)
-            data = encode_parquet(
-                table.replace_schema_metadata(part_metadata(digest, dataset, runs))
-            )
+            data = encode_part(pq.read_table(path), digest, dataset, runs)
             write_atomic(path, lambda temp, data=data: temp.write_bytes(data))
 
 
@@ -307,21 +300,23 @@ def _manifest(
     survey: _Survey,
     source: str,
     root: Path,
-    older: Mapping[str, Any] | None,
-) -> dict[str, Any]:
+    older: Manifest | None,
+) -> Manifest:
     """The rebuilt manifest: the batch's record, with the kept chunks and their checksums."""
-    manifest = build_manifest(config, plan, older, source)
-    manifest["parts"] = {
-        name: listing_entry(len(runs), {d: sha256_file(p) for d, p in files.items()})
+    parts = {
+        name: PartEntry(runs=len(runs), sha256={d: sha256_file(p) for d, p in files.items()})
         for name, (files, runs) in sorted(survey.kept.items())
     }
+    manifest = start_manifest(config, plan, older, source, parts)
     done = {key for _, runs in survey.kept.values() for key in runs}
     failed = {run_key(r) for r in read_failures(root).records} - done
-    manifest.update(
-        status="complete" if len(done) == len(plan) and not failed else "incomplete",
-        finished=manifest["started"],
-        runs_done=len(done),
-        runs_failed=len(failed),
-        repaired={"from": source, "chunks": len(survey.kept), "set_aside": sorted(survey.damaged)},
+    repaired = Repaired(source=source, chunks=len(survey.kept), set_aside=sorted(survey.damaged))
+    return manifest.model_copy(
+        update={
+            "status": "complete" if len(done) == len(plan) and not failed else "incomplete",
+            "finished": manifest.started,
+            "runs_done": len(done),
+            "runs_failed": len(failed),
+            "repaired": repaired,
+        }
     )
-    return manifest

@@ -1,9 +1,9 @@
 """The scenarios of the model card: the essay's contestable claims as named `model` layers.
 
 A layer is a mapping in the shape of a config's `model` section (or a scenario), merged over the
-defaults. The claims table (`experiments.card_claims`), the claim maps
-(`experiments.claims_map`) and the Sobol config (`experiments.drivers`) build on these, so that
-each claim means the same comparison everywhere. Scenario names follow the shipped configs
+defaults. The claims table (`tools.model_card.claims_table`), the claim maps
+(`tools.model_card.mapping`) and the Sobol config (`tools.model_card.drivers`) build on these, so
+that each claim means the same comparison everywhere. Scenario names follow the shipped configs
 (`adversary_walks`, `both_engage`, ...), so that `run.py compare` recognises the claims of
 `experiments.claims` in a batch of them.
 """

@@ -2,7 +2,7 @@
 
 Each effect is `column` at `step` in a treatment scenario minus in a control scenario of one
 design point (the same seed: common random numbers). The scenarios are those of
-`experiments.card_scenarios.SOBOL_SCENARIOS` (configs/sensitivity.yaml); `experiments.drivers`
+`tools.model_card.scenarios.SOBOL_SCENARIOS` (configs/sensitivity.yaml); `tools.model_card.drivers`
 computes their Sobol indices.
 """
 

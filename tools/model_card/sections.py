@@ -1,19 +1,19 @@
 """The model card's generated sections: claims table, claim maps, Sobol drivers, pattern region.
 
-The claims table measures each of the essay's contestable claims (`experiments.card_claims`)
-over paired seed ensembles (`experiments.measures`): a row *holds* when its 95% interval lies
-on the side the claim predicts and the mean is at least 0.01, *fails (reversed)* when it lies
-on the other side, is *negligible* under 0.01 whatever its interval, and shows *no effect* when
-the interval covers zero. The maps (`experiments.card_maps`) move one parameter at a time; the
-drivers (`experiments.drivers`) and the pattern region (`experiments.pattern_region`) are read
-from results computed beforehand. Every figure is a model index, not a forecast; the intervals
-are Monte Carlo intervals of the simulation, not significance tests of the world (White et al.
-2014). Commands::
+The claims table measures each of the essay's contestable claims
+(`tools.model_card.claims_table`) over paired seed ensembles (`tools.model_card.measures`): a row
+*holds* when its 95% interval lies on the side the claim predicts and the mean is at least
+0.01, *fails (reversed)* when it lies on the other side, is *negligible* under 0.01 whatever its
+interval, and shows *no effect* when the interval covers zero. The maps (`tools.model_card.maps`)
+move one parameter at a time; the drivers (`tools.model_card.drivers`) and the pattern region
+(`tools.model_card.pattern_region`) are read from results computed beforehand. Every figure is
+a model index, not a forecast; the intervals are Monte Carlo intervals of the simulation, not
+significance tests of the world (White et al. 2014). Commands::
 
-    python -m experiments.model_card                  # print the claims table (a few minutes)
-    python -m experiments.model_card --write          # also rewrite it in docs/MODEL_CARD.md
-    python -m experiments.model_card --maps --write   # the claim maps (ten seeds each)
-    python -m experiments.model_card --no-claims --drivers RESULTS --region TABLE --write
+    python -m tools.model_card                  # print the claims table (a few minutes)
+    python -m tools.model_card --write          # also rewrite it in docs/MODEL_CARD.md
+    python -m tools.model_card --maps --write   # the claim maps (ten seeds each)
+    python -m tools.model_card --no-claims --drivers RESULTS --region TABLE --write
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.card_claims import measures
 from experiments.clitypes import EXIT_BAD_INPUT, EXIT_OK, positive_int
 from experiments.errors import UsageError
-from experiments.measures import (
+from model.version import MODEL_VERSION
+from tools.model_card.claims_table import measures
+from tools.model_card.measures import (
     BASE_SEED,
     NEGLIGIBLE,
     OBSERVERS,
@@ -39,7 +40,6 @@ from experiments.measures import (
     evaluate,
     verdict,
 )
-from model.version import MODEL_VERSION
 
 __all__ = [
     "BASE_SEED",
@@ -55,8 +55,8 @@ __all__ = [
     "verdict",
 ]
 
-MODEL_CARD = Path(__file__).resolve().parents[1] / "docs" / "MODEL_CARD.md"
-COMMAND = "python -m experiments.model_card"
+MODEL_CARD = Path(__file__).resolve().parents[2] / "docs" / "MODEL_CARD.md"
+COMMAND = "python -m tools.model_card"
 BEGIN = f"<!-- BEGIN GENERATED: claims ({COMMAND} --write) -->"
 END = "<!-- END GENERATED: claims -->"
 SECTIONS = {
@@ -127,8 +127,8 @@ def maps_section(
     n_seeds: int, observers: int, progress: Callable[[str], None] | None = None
 ) -> str:
     """The claim maps, measured."""
-    from experiments.card_maps import maps
-    from experiments.claims_map import evaluate_map, map_markdown
+    from tools.model_card.mapping import evaluate_map, map_markdown
+    from tools.model_card.maps import maps
 
     tables = [evaluate_map(m, n_seeds, observers, progress) for m in maps()]
     return map_markdown(pd.concat(tables, ignore_index=True), n_seeds, observers)
@@ -136,14 +136,14 @@ def maps_section(
 
 def region_section(paths: Sequence[Path]) -> str:
     """The pattern region's table from the files `pattern_region run` wrote."""
-    from experiments.pattern_region import read_regions, region_markdown, sampled_ranges
+    from tools.model_card.pattern_region import read_regions, region_markdown, sampled_ranges
 
     return region_markdown(read_regions(paths), sampled_ranges())
 
 
 def drivers_section(path: Path) -> str:
     """The Sobol drivers from a results folder of configs/sensitivity.yaml."""
-    from experiments.drivers import summarize
+    from tools.model_card.drivers import summarize
 
     return summarize(path)
 
@@ -211,7 +211,3 @@ def main(argv: Sequence[str] | None = None, progress: Callable[[str], None] | No
         MODEL_CARD.write_text(replace_sections(text, blocks), encoding="utf-8")
         report(f"wrote {', '.join(blocks)} in {MODEL_CARD}")
     return EXIT_OK
-
-
-if __name__ == "__main__":
-    sys.exit(main())

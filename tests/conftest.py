@@ -1,0 +1,22 @@
+"""Fixtures shared by the test modules: a small finished batch, run once per session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from batchkit import SHORT, finished_batch, write_config
+
+
+@pytest.fixture(scope="session")
+def short_reference(tmp_path_factory) -> Path:
+    """The results folder of a finished batch of SHORT (12 runs in 4 chunks); read it only."""
+    return finished_batch(tmp_path_factory.mktemp("short"), SHORT) / "short"
+
+
+@pytest.fixture
+def short_copy(tmp_path, short_reference) -> tuple[Path, Path]:
+    """SHORT's config file, and a copy of its finished batch in tmp_path/out/short to change."""
+    shutil.copytree(short_reference, tmp_path / "out" / "short")
+    return write_config(tmp_path, SHORT), tmp_path / "out" / "short"
