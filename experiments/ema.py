@@ -72,18 +72,20 @@ class ModelFunction:
         config_json: the config as given, as canonical JSON (workers rebuild it once).
         scenario: the scenario that every experiment runs.
         steps: steps per run.
+        integers: the paths of integer parameters (a whole float such as 7.0 is taken as 7).
     """
 
     config_json: str
     scenario: str
     steps: int
+    integers: frozenset[str] = frozenset()
 
     def __call__(self, **values: Any) -> dict[str, Any]:
         """Run the scenario at the given parameter values with the given seed."""
         from experiments.runner import simulate
 
         seed = int(values.pop(SEED))
-        point = {path: _plain(value) for path, value in values.items()}
+        point = {path: _plain(value, path in self.integers) for path, value in values.items()}
         spec = _config(self.config_json).design_spec(self.scenario, point)
         table = simulate(spec, seed, self.steps).timeseries
         out: dict[str, Any] = {"TIME": table["step"].to_numpy(dtype=np.int64)}
@@ -94,11 +96,11 @@ class ModelFunction:
         return out
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, integer: bool = False) -> Any:
     """A sampled value as a plain Python number (EMA may hand numpy scalars)."""
     if isinstance(value, np.bool_ | bool):
         return bool(value)
-    if isinstance(value, np.integer):
+    if isinstance(value, np.integer) or (integer and float(value).is_integer()):
         return int(value)
     if isinstance(value, np.floating):
         return float(value)
@@ -238,7 +240,9 @@ def ema_model(
 
     raw = config.to_dict()
     raw.pop("sweep", None)
-    function = ModelFunction(canonical_json(raw), scenario, steps or config.steps)
+    kinds = {path: parameter_kind(path) for path in ranges}
+    integers = frozenset(p for p, kind in kinds.items() if kind == "int")
+    function = ModelFunction(canonical_json(raw), scenario, steps or config.steps, integers)
     label = name or "".join(c if c.isalnum() else "_" for c in scenario)
     if not label.isidentifier():
         label = f"scenario_{label}"
@@ -250,8 +254,7 @@ def ema_model(
         model = ema.ReplicatorModel(label, function=function)
         model.replications = [{SEED: s} for s in seeds]
     model.uncertainties = [
-        _uncertainty(ema, path, low, high, parameter_kind(path))
-        for path, (low, high) in ranges.items()
+        _uncertainty(ema, path, low, high, kinds[path]) for path, (low, high) in ranges.items()
     ]
     mean = np.mean if replications > 1 else None
     model.outcomes = [
