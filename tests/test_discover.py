@@ -298,3 +298,24 @@ def test_a_claim_that_holds_everywhere_and_a_folder_without_a_sweep_are_refused(
     flat = _no_sweep_folder(tmp_path / "flat")
     status, _, err = _discover(str(flat), "--claim", "burden_shift", capsys=capsys)
     assert status == 2 and "the batch has no sweep" in err and err.count("\n") == 1
+
+
+def test_report_and_model_card_show_the_boxes_of_the_claims(planted, real_batch, tmp_path, capsys):
+    from experiments.discover_report import card_markdown, report_html
+
+    section = report_html(planted, tmp_path)
+    assert "Where the claims fail" in section and "<h3>burden_shift</h3>" in section
+    assert "burden_shift_blame: the claim holds at every one" in section
+    assert "data:image/png;base64," in section
+    card = card_markdown(planted, (("burden_shift", None), ("burden_shift_blame", None)))
+    rows = [line for line in card.splitlines() if line.startswith("| burden_shift at step 4")]
+    assert len(rows) == 1 and FREE not in rows[0]
+    points = json.loads((planted / "manifest.json").read_text())["design_points"]
+    inside = sum(all(lo <= p[k] <= hi for k, (lo, hi) in PLANTED.items()) for p in points)
+    assert f"`{FIRST}`" in rows[0] and f"`{SECOND}`" in rows[0]
+    assert f"| {inside} of {len(points)} |" in rows[0]
+    assert "holds at every one of the 300 design points" in card
+    target = tmp_path / "report.html"
+    assert run.main(["report", str(real_batch), "--out", str(target)]) == 0
+    assert "Where the claims fail (scenario discovery)" in target.read_text()
+    capsys.readouterr()

@@ -1,0 +1,164 @@
+"""Scenario discovery in the HTML report and the model card: the boxes of the essay's claims.
+
+`claim_discoveries` runs PRIM (`experiments.discover`) for every claim whose scenarios a swept
+batch holds; `report_html` is the report's section (`run.py report`); `card_markdown` is the
+model card's generated block for chosen claims, from a results folder of
+configs/discover.yaml (``python -m experiments.model_card --discover RESULTS --write``).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.claims import CLAIMS
+from experiments.discover import claim_target, discover
+from experiments.discover_boxes import MIN_DENSITY, Discovery
+from experiments.errors import UsageError
+from experiments.store import Results, open_results
+
+CARD_CLAIMS: tuple[tuple[str, int | None], ...] = (
+    ("staying_beats_tit_for_tat", 56),
+    ("burden_shift", 102),
+)
+"""The claims whose boxes the model card shows, each with the step it is read at."""
+
+
+def claim_discoveries(
+    results: Results, claims: Sequence[tuple[str, int | None]] | None = None
+) -> tuple[list[Discovery], list[str]]:
+    """PRIM's boxes for each claim (name, step; None: the claim's own step) that applies.
+
+    Returns the discoveries and a note per applicable claim with no box (it holds at every
+    design point).
+    """
+    chosen = claims if claims is not None else [(c.name, None) for c in CLAIMS]
+    found, notes = [], []
+    for name, step in chosen:
+        claim = next(c for c in CLAIMS if c.name == name)
+        if not claim.applies_to(results.scenarios):
+            continue
+        try:
+            found.append(discover(results, claim_target(results, name, step)))
+        except UsageError as error:
+            notes.append(str(error))
+    return found, notes
+
+
+def _limits_text(discovery: Discovery, box_index: int) -> str:
+    box = discovery.boxes[box_index]
+    rows = box.limits[box.limits["restricted"]]
+    if rows.empty:
+        return "the whole sweep"
+    return "; ".join(f"`{r.parameter}` {r.low:.3g} to {r.high:.3g}" for r in rows.itertuples())
+
+
+def report_html(results_dir: Path, scratch: Path) -> str:
+    """The report's section: for each applicable claim, where it fails (empty without a sweep)."""
+    from experiments.discover_output import limits_figure
+
+    results = open_results(results_dir)
+    if results.method is None or not results.parameters:
+        return ""
+    discoveries, notes = claim_discoveries(results)
+    if not discoveries and not notes:
+        return ""
+    parts = [
+        "<h2>Where the claims fail (scenario discovery)</h2>",
+        "<p>Each design point is marked where the claim's mean paired difference does not "
+        "reach 0.01 on the predicted side; PRIM (EMA Workbench) finds the boxes of parameter "
+        f"ranges that hold most marked points, each the most covering box of density at least "
+        f"{MIN_DENSITY:g} on its peeling trajectory. <code>python run.py discover "
+        "RESULTS_DIR --claim NAME</code> gives the trajectories, feature scores and replay "
+        "configs.</p>",
+    ]
+    for d in discoveries:
+        target = d.marked.target
+        parts.append(
+            f"<h3>{html.escape(target.claim.name if target.claim else '')}</h3><p>"
+            f"{html.escape(target.describe())}: {d.marked.count} of {len(d.marked.points)} "
+            "design points.</p>"
+        )
+        rows = [
+            {
+                "box": b.number,
+                "coverage": b.coverage,
+                "density": b.density,
+                "mass": b.mass,
+                "points": b.points,
+                "limits": _limits_text(d, i).replace("`", ""),
+                "replays design point": b.replay_point,
+            }
+            for i, b in enumerate(d.boxes)
+        ]
+        parts.append(
+            pd.DataFrame(rows).to_html(index=False, float_format=lambda v: f"{v:.2f}", border=0)
+        )
+        name = target.claim.name if target.claim else "metric"
+        path = limits_figure(d.boxes, f"{name} fails", scratch / f"discover_{name}.png")
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        parts.append(
+            f'<figure><img alt="boxes of {html.escape(name)}" src="data:image/png;base64,'
+            f'{data}"><figcaption>PRIM boxes where {html.escape(name)} fails, within the '
+            "sweep's ranges</figcaption></figure>"
+        )
+    parts += [f"<p>{html.escape(note.removeprefix('--claim '))}</p>" for note in notes]
+    return "\n".join(parts)
+
+
+def _qp(row: object) -> str:
+    values = [v for v in (row.qp_low, row.qp_high) if v == v]  # type: ignore[attr-defined]
+    return f" [qp {max(values):.2g}]" if values else ""
+
+
+def card_markdown(results_dir: Path, claims: Sequence[tuple[str, int | None]] = CARD_CLAIMS) -> str:
+    """The model card's block: the PRIM boxes where each chosen claim fails.
+
+    Raises:
+        UsageError: a folder that is not a swept batch holding the claims' scenarios.
+    """
+    results = open_results(results_dir)
+    discoveries, notes = claim_discoveries(results, claims)
+    if len(discoveries) + len(notes) < len(claims):
+        names = ", ".join(name for name, _ in claims)
+        raise UsageError(f"{results_dir}: expected the scenarios of the claims {names}")
+    observers = (results.manifest.get("config") or {}).get("model", {}).get("observers", "?")
+    lines = [
+        f"{results.method} design of {len(results.design_points())} points over "
+        f"{len(results.parameters)} parameters x {len(results.scenarios)} scenarios x "
+        f"{len(results.seed_plan)} seeds (common random numbers), {observers} observers; a "
+        "design point is marked where the claim's mean paired difference over its seeds does "
+        "not reach 0.01 on the predicted side. PRIM (EMA Workbench); each box is the most "
+        f"covering of density at least {MIN_DENSITY:g} on its peeling trajectory, and the "
+        "next is sought among the points left; the largest quasi-p value of each restricted "
+        "range in brackets (Bryant & Lempert 2010). *replays*: the design point whose config "
+        "`run.py discover` writes.",
+        "",
+        "| claim | marked (fails) | box | coverage | density | mass "
+        "| restricted ranges (sweep range) | replays |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for d in discoveries:
+        target = d.marked.target
+        label = f"{target.claim.name} at step {target.step}" if target.claim else ""
+        share = f"{d.marked.count} of {len(d.marked.points)}"
+        for b in d.boxes:
+            rows = b.limits[b.limits["restricted"]]
+            ranges = "; ".join(
+                f"`{r.parameter}` {r.low:.3g} to {r.high:.3g} "
+                f"({r.sweep_low:.3g} to {r.sweep_high:.3g}){_qp(r)}"
+                for r in rows.itertuples()
+            )
+            lines.append(
+                f"| {label} | {share} | {b.number} | {b.coverage:.2f} | {b.density:.2f} | "
+                f"{b.mass:.2f} | {ranges or 'none: the whole sweep'} | "
+                f"design point {b.replay_point} |"
+            )
+            label, share = "", ""
+    if notes:
+        lines += ["", *notes]
+    return "\n".join(lines)
