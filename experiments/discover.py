@@ -237,8 +237,11 @@ def mark_points(results: Results, target: Target) -> Marked:
             raise UsageError(f"{results.path}: no finished run of scenario {target.baseline}")
         value = value - wide[target.baseline]
     runs = value.dropna().rename("value").reset_index()
-    plan = results.seed_plan
-    runs.insert(2, "seed", runs["replicate"].map(plan).astype("int64"))
+    seeds = frame.drop_duplicates(["design_point", "replicate"]).set_index(
+        ["design_point", "replicate"]
+    )["seed"]
+    keys = pd.MultiIndex.from_frame(runs[["design_point", "replicate"]])
+    runs.insert(2, "seed", seeds.reindex(keys).to_numpy(dtype="int64"))
     summary = runs.groupby("design_point")["value"].agg(
         replicates="count", value="mean", low="min", high="max"
     )
