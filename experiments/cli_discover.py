@@ -32,8 +32,10 @@ def cmd_discover(args: argparse.Namespace) -> int:
     if args.claim is not None and (args.scenario or args.baseline):
         raise UsageError("--scenario/--baseline: go with --metric; a claim names its scenarios")
     results = open_results(args.results)
+    if args.holds and args.claim is None:
+        raise UsageError("--holds: goes with --claim")
     if args.claim is not None:
-        target = claim_target(results, args.claim, args.at)
+        target = claim_target(results, args.claim, args.at, holds=args.holds)
     else:
         target = metric_target(
             results, args.metric, args.below, args.above, args.scenario, args.baseline, args.at
@@ -87,6 +89,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--claim", metavar="NAME", help="mark the design points where it fails")
     what.add_argument("--metric", metavar="M", help="mark where this output column crosses")
+    parser.add_argument(
+        "--holds",
+        action="store_true",
+        help="mark the design points where the claim holds instead (for a claim that fails "
+        "almost everywhere)",
+    )
     side = parser.add_mutually_exclusive_group()
     side.add_argument("--below", type=_number, metavar="X", help="mark values below X")
     side.add_argument("--above", type=_number, metavar="X", help="mark values above X")

@@ -7,7 +7,8 @@ marked points, and extra-trees feature scores rank every swept parameter
 (`experiments.discover_boxes`). A claim fails at a design point when the mean over its
 replicates of the claim's paired difference (treatment minus control on the same seed, common
 random numbers) does not reach `MINIMUM_EFFECT` on the side the essay predicts: reversed,
-absent or negligible (Bryant & Lempert 2010 call such points the cases of interest). Each box
+absent or negligible (Bryant & Lempert 2010 call such points the cases of interest); for a
+claim that fails almost everywhere, the points where it holds can be marked instead. Each box
 comes with its representative runs (the design points inside it, each replicate with its seed)
 and a config that replays one of them exactly (`replay_config`). ``run.py discover`` writes
 the tables, figures and configs (`discover`); ``run.py report`` and the model card show the
@@ -49,7 +50,8 @@ class Target:
         step: the step read.
         below: mark values under this, or None.
         above: mark values over this, or None.
-        claim: the claim whose failure this is, or None.
+        claim: the claim whose failure (or success) this is, or None.
+        holds: whether the marked points are those where the claim holds, not fails.
     """
 
     metric: str
@@ -59,6 +61,7 @@ class Target:
     below: float | None = None
     above: float | None = None
     claim: Claim | None = None
+    holds: bool = False
 
     @property
     def scenarios(self) -> tuple[str, ...]:
@@ -80,8 +83,9 @@ class Target:
         side = f"below {self.below:+g}" if self.below is not None else f"above {self.above:+g}"
         if self.claim is None:
             return f"{self.quantity()} {side}"
+        verb = "holds" if self.holds else "fails"
         return (
-            f"claim {self.claim.name} fails ({self.claim.text}): {self.quantity()} {side} "
+            f"claim {self.claim.name} {verb} ({self.claim.text}): {self.quantity()} {side} "
             f"(the essay predicts {'+' if self.claim.sign > 0 else '-'}; at least "
             f"{MINIMUM_EFFECT:g} counts)"
         )
@@ -131,9 +135,13 @@ def _check_step(results: Results, at: int | None, default: int | None) -> int:
 
 
 def claim_target(
-    results: Results, name: str, at: int | None = None, margin: float = MINIMUM_EFFECT
+    results: Results,
+    name: str,
+    at: int | None = None,
+    margin: float = MINIMUM_EFFECT,
+    holds: bool = False,
 ) -> Target:
-    """The target of a claim: the design points where it fails.
+    """The target of a claim: the design points where it fails (or, with `holds`, holds).
 
     Raises:
         UsageError: a batch without a sweep, an unknown claim, a claim whose scenarios the
@@ -150,8 +158,12 @@ def claim_target(
             f"{results.path} has {', '.join(results.scenarios)}"
         )
     step = _check_step(results, at, claim.step)
-    threshold = {"below": margin} if claim.sign > 0 else {"above": -margin}
-    return Target(claim.metric, claim.treatment, claim.control, step, claim=claim, **threshold)
+    fails = {"below": margin} if claim.sign > 0 else {"above": -margin}
+    succeeds = {"above": margin} if claim.sign > 0 else {"below": -margin}
+    threshold = succeeds if holds else fails
+    return Target(
+        claim.metric, claim.treatment, claim.control, step, claim=claim, holds=holds, **threshold
+    )
 
 
 def metric_target(
@@ -258,8 +270,9 @@ def _nothing_marked(results: Results, target: Target, points: pd.DataFrame) -> s
     where = f"{len(points)} design points of {results.path}"
     spread = f"their values range from {low:+.4g} to {high:+.4g}"
     if target.claim is not None:
+        verb = "fails" if target.holds else "holds"
         return (
-            f"--claim {target.claim.name}: the claim holds at every one of the {where} "
+            f"--claim {target.claim.name}: the claim {verb} at every one of the {where} "
             f"({target.quantity()}; {spread}): no design point to discover"
         )
     side = f"--below {target.below:g}" if target.below is not None else f"--above {target.above:g}"

@@ -244,7 +244,8 @@ def write_discovery(discovery: Discovery, out: Path, figures: bool = True) -> di
     out = ensure_writable_dir(Path(out), "--out")
     files = discovery.files
     target = discovery.marked.target
-    title = target.describe() if target.claim is None else f"{target.claim.name} fails"
+    verb = "holds" if target.holds else "fails"
+    title = target.describe() if target.claim is None else f"{target.claim.name} {verb}"
 
     def table(name: str, frame: pd.DataFrame) -> None:
         files[name] = out / f"{name}.csv"

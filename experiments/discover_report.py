@@ -21,29 +21,31 @@ from experiments.discover_boxes import MIN_DENSITY, Discovery
 from experiments.errors import UsageError
 from experiments.store import Results, open_results
 
-CARD_CLAIMS: tuple[tuple[str, int | None], ...] = (
-    ("staying_beats_tit_for_tat", 56),
-    ("burden_shift", 102),
+ClaimChoice = tuple[str, int | None, bool]
+"""A claim's name, the step it is read at (None: its own) and whether to mark where it holds."""
+CARD_CLAIMS: tuple[ClaimChoice, ...] = (
+    ("staying_beats_tit_for_tat", 56, False),
+    ("burden_shift", 102, True),
 )
-"""The claims whose boxes the model card shows, each with the step it is read at."""
+"""The claims whose boxes the model card shows."""
 
 
 def claim_discoveries(
-    results: Results, claims: Sequence[tuple[str, int | None]] | None = None
+    results: Results, claims: Sequence[ClaimChoice] | None = None
 ) -> tuple[list[Discovery], list[str]]:
-    """PRIM's boxes for each claim (name, step; None: the claim's own step) that applies.
+    """PRIM's boxes for each chosen claim that applies (default: where each claim fails).
 
-    Returns the discoveries and a note per applicable claim with no box (it holds at every
-    design point).
+    Returns the discoveries and a note per applicable claim with no box (it holds, or fails,
+    at every design point).
     """
-    chosen = claims if claims is not None else [(c.name, None) for c in CLAIMS]
+    chosen = claims if claims is not None else [(c.name, None, False) for c in CLAIMS]
     found, notes = [], []
-    for name, step in chosen:
+    for name, step, holds in chosen:
         claim = next(c for c in CLAIMS if c.name == name)
         if not claim.applies_to(results.scenarios):
             continue
         try:
-            found.append(discover(results, claim_target(results, name, step)))
+            found.append(discover(results, claim_target(results, name, step, holds=holds)))
         except UsageError as error:
             notes.append(str(error))
     return found, notes
@@ -115,8 +117,8 @@ def _qp(row: object) -> str:
     return f" [qp {max(values):.2g}]" if values else ""
 
 
-def card_markdown(results_dir: Path, claims: Sequence[tuple[str, int | None]] = CARD_CLAIMS) -> str:
-    """The model card's block: the PRIM boxes where each chosen claim fails.
+def card_markdown(results_dir: Path, claims: Sequence[ClaimChoice] = CARD_CLAIMS) -> str:
+    """The model card's block: the PRIM boxes where each chosen claim fails (or holds).
 
     Raises:
         UsageError: a folder that is not a swept batch holding the claims' scenarios.
@@ -124,28 +126,31 @@ def card_markdown(results_dir: Path, claims: Sequence[tuple[str, int | None]] = 
     results = open_results(results_dir)
     discoveries, notes = claim_discoveries(results, claims)
     if len(discoveries) + len(notes) < len(claims):
-        names = ", ".join(name for name, _ in claims)
+        names = ", ".join(name for name, _, _ in claims)
         raise UsageError(f"{results_dir}: expected the scenarios of the claims {names}")
     observers = (results.manifest.get("config") or {}).get("model", {}).get("observers", "?")
     lines = [
         f"{results.method} design of {len(results.design_points())} points over "
         f"{len(results.parameters)} parameters x {len(results.scenarios)} scenarios x "
         f"{len(results.seed_plan)} seeds (common random numbers), {observers} observers; a "
-        "design point is marked where the claim's mean paired difference over its seeds does "
-        "not reach 0.01 on the predicted side. PRIM (EMA Workbench); each box is the most "
-        f"covering of density at least {MIN_DENSITY:g} on its peeling trajectory, and the "
-        "next is sought among the points left; the largest quasi-p value of each restricted "
+        "claim fails at a design point where its mean paired difference over the seeds does "
+        "not reach 0.01 on the predicted side, and holds elsewhere; the design points marked "
+        "are those where it fails, or (*holds*) those where it holds. PRIM (EMA Workbench); "
+        f"each box is the most covering of density at least {MIN_DENSITY:g} on its peeling "
+        "trajectory, and the next is sought among the points left; the largest quasi-p value "
+        "of each restricted "
         "range in brackets (Bryant & Lempert 2010). *replays*: the design point whose config "
         "`run.py discover` writes.",
         "",
-        "| claim | marked (fails) | box | coverage | density | mass "
+        "| claim | marked | box | coverage | density | mass "
         "| restricted ranges (sweep range) | replays |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for d in discoveries:
         target = d.marked.target
+        verb = "holds" if target.holds else "fails"
         label = f"{target.claim.name} at step {target.step}" if target.claim else ""
-        share = f"{d.marked.count} of {len(d.marked.points)}"
+        share = f"{d.marked.count} of {len(d.marked.points)} ({verb})"
         for b in d.boxes:
             rows = b.limits[b.limits["restricted"]]
             ranges = "; ".join(

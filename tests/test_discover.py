@@ -307,13 +307,16 @@ def test_report_and_model_card_show_the_boxes_of_the_claims(planted, real_batch,
     assert "Where the claims fail" in section and "<h3>burden_shift</h3>" in section
     assert "burden_shift_blame: the claim holds at every one" in section
     assert "data:image/png;base64," in section
-    card = card_markdown(planted, (("burden_shift", None), ("burden_shift_blame", None)))
+    choices = (("burden_shift", None, False), ("burden_shift_blame", 4, False))
+    card = card_markdown(planted, choices)
     rows = [line for line in card.splitlines() if line.startswith("| burden_shift at step 4")]
     assert len(rows) == 1 and FREE not in rows[0]
     points = json.loads((planted / "manifest.json").read_text())["design_points"]
     inside = sum(all(lo <= p[k] <= hi for k, (lo, hi) in PLANTED.items()) for p in points)
     assert f"`{FIRST}`" in rows[0] and f"`{SECOND}`" in rows[0]
-    assert f"| {inside} of {len(points)} |" in rows[0]
+    assert f"| {inside} of {len(points)} (fails) |" in rows[0]
+    holds = card_markdown(planted, (("burden_shift", 4, True),))
+    assert f"| {len(points) - inside} of {len(points)} (holds) |" in holds
     assert "holds at every one of the 300 design points" in card
     target = tmp_path / "report.html"
     assert run.main(["report", str(real_batch), "--out", str(target)]) == 0
