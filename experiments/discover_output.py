@@ -72,6 +72,12 @@ def box_lines(box: Box, discovery: Discovery) -> list[str]:
             )
     else:
         lines.append("  no parameter restricted: the box is the whole sweep")
+        if box.meets_density:
+            hint = "" if discovery.marked.target.claim is None else " (or --holds)"
+            lines.append(
+                f"  (the marked points are at least {discovery.min_density:g} of the sweep; a "
+                f"higher --min-density{hint} narrows it)"
+            )
     if box.replay_point is not None:
         runs = discovery.marked.runs
         here = runs[runs["design_point"] == box.replay_point]
@@ -209,12 +215,14 @@ def limits_figure(boxes: list[Box], title: str, path: Path) -> Path:
             low, high = (row.low - row.sweep_low) / span, (row.high - row.sweep_low) / span
             ax.barh(i, 1.0, left=0.0, color="#eeeeee", height=0.6)
             ax.barh(i, max(high - low, 0.01), left=low, color=colour, height=0.6)
-            ax.text(1.02, i, f"{_range(row.low, row.high)}", va="center", fontsize=7)
+            qp = np.nanmax([row.qp_low, row.qp_high, -1.0])
+            qp_text = f" (qp {qp:.1g})" if qp >= 0 else ""
+            ax.text(1.02, i, f"{_range(row.low, row.high)}{qp_text}", va="center", fontsize=7)
         if limits.empty:
             ax.text(0.5, 0, "no parameter restricted", ha="center", va="center", fontsize=8)
         ax.set_yticks(range(len(limits)), limits["parameter"].tolist(), fontsize=7)
         ax.set_ylim(-0.6, max(len(limits), 1) - 0.4)
-        ax.set_xlim(0, 1.3)
+        ax.set_xlim(0, 1.45)
         ax.set_xticks([0, 0.5, 1], ["sweep min", "", "sweep max"], fontsize=7)
         ax.invert_yaxis()
         ax.set_title(
@@ -245,7 +253,11 @@ def write_discovery(discovery: Discovery, out: Path, figures: bool = True) -> di
     files = discovery.files
     target = discovery.marked.target
     verb = "holds" if target.holds else "fails"
-    title = target.describe() if target.claim is None else f"{target.claim.name} {verb}"
+    title = (
+        target.describe()
+        if target.claim is None
+        else f"{target.claim.name} {verb} (step {target.step})"
+    )
 
     def table(name: str, frame: pd.DataFrame) -> None:
         files[name] = out / f"{name}.csv"
