@@ -330,6 +330,27 @@ class Discovery:
     scores: pd.DataFrame
     files: dict[str, Any] = field(default_factory=dict)
 
+    def replay(self, box: int, design_point: int | None = None, replicate: int = 0) -> Replay:
+        """A run of box `box` (its representative design point unless one is given) to replay.
+
+        Raises:
+            UsageError: an unknown box, or a design point or replicate not in the box's runs.
+        """
+        numbers = [b.number for b in self.boxes]
+        if box not in numbers:
+            raise UsageError(f"box: expected one of {numbers}, found {box}")
+        chosen = self.boxes[numbers.index(box)]
+        point = chosen.replay_point if design_point is None else design_point
+        if point not in chosen.members:
+            raise UsageError(f"design point: expected one inside box {box}, found {point}")
+        runs = self.marked.runs
+        run = runs[(runs["design_point"] == point) & (runs["replicate"] == replicate)]
+        if run.empty:
+            raise UsageError(f"replicate: no run {replicate} at design point {point}")
+        target = self.marked.target
+        config = replay_config(self.results, int(point), target.scenarios)
+        return Replay(config, target.scenario, int(run["seed"].iloc[0]), int(point), replicate)
+
     def representatives(self) -> pd.DataFrame:
         """Every run of every box, with its seed.
 
@@ -354,6 +375,21 @@ class Discovery:
         if not frames:
             return pd.DataFrame(columns=[*columns, "point_value", "marked", "replayed"])
         return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Replay:
+    """One run of a box, ready to replay: a config, the scenario in it and the run's seed.
+
+    `run.py run` on `config` with `scenario` and `seed` (or a model made from them) gives the
+    run's rows; `run.py batch` on `config` gives every replicate of the design point.
+    """
+
+    config: dict[str, Any]
+    scenario: str
+    seed: int
+    design_point: int
+    replicate: int
 
 
 def replay_point(marked: Marked, box: Box) -> int:

@@ -18,6 +18,7 @@ from batchkit import batch_in_process, small_config, write_checked_folder
 import run
 from experiments.design import lhs_unit
 from experiments.discover_boxes import choose
+from experiments.errors import UsageError
 from experiments.store import open_results
 from model.model import OUTPUT_COLUMNS
 
@@ -216,6 +217,31 @@ def real_batch(tmp_path_factory) -> Path:
     )
     batch_in_process(config, folder, workers=1)
     return folder / "swept"
+
+
+def test_a_box_offers_any_of_its_runs_to_replay(real_batch):
+    from experiments.discover import discover, metric_target
+    from experiments.runner import simulate
+    from model.config import load_config
+
+    results = open_results(real_batch)
+    target = metric_target(results, "legitimacy_negotiator", above=0.0, scenario="adversary_walks")
+    found = discover(results, target)  # nothing written
+    box = found.boxes[0]
+    other = box.members[-1]
+    replay = found.replay(box.number, design_point=other, replicate=1)
+    assert replay.seed == results.seed_plan[1] and replay.scenario == "adversary_walks"
+    spec = load_config(replay.config).scenario_spec(replay.scenario)
+    rows = simulate(spec, replay.seed, replay.config["steps"]).timeseries
+    original = results.timeseries(["legitimacy_negotiator"])
+    original = original[
+        (original["scenario"] == "adversary_walks")
+        & (original["design_point"] == other)
+        & (original["replicate"] == 1)
+    ]
+    np.testing.assert_array_equal(rows["legitimacy_negotiator"], original["legitimacy_negotiator"])
+    with pytest.raises(UsageError, match="box: expected one of"):
+        found.replay(99)
 
 
 def test_replay_config_gives_the_same_rows_with_batch_and_run(real_batch, tmp_path, capsys):
