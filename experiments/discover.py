@@ -10,15 +10,14 @@ random numbers) does not reach `MINIMUM_EFFECT` on the side the essay predicts: 
 absent or negligible (Bryant & Lempert 2010 call such points the cases of interest); for a
 claim that fails almost everywhere, the points where it holds can be marked instead. Each box
 comes with its representative runs (the design points inside it, each replicate with its seed)
-and a config that replays one of them exactly (`replay_config`). ``run.py discover`` writes
-the tables, figures and configs (`discover`); ``run.py report`` and the model card show the
+and a config that replays one of them exactly (`experiments.discover_replay`), gathered in a
+`experiments.discovery.Discovery`. ``run.py discover`` writes the tables, figures and configs
+(`discover`, `experiments.discover_output`); ``run.py report`` and the model card show the
 boxes of the claims (`experiments.discover_report`).
 """
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -280,92 +279,6 @@ def _nothing_marked(results: Results, target: Target, points: pd.DataFrame) -> s
 
 
 # --------------------------------------------------------------------------------------------
-# Replaying a design point
-# --------------------------------------------------------------------------------------------
-
-
-def _merged(base: Mapping[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(dict(base))
-    for key, value in layer.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = _merged(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def _nested(point: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for path, value in point.items():
-        here = out
-        *head, last = path.split(".")
-        for key in head:
-            here = here.setdefault(key, {})
-        here[last] = value
-    return out
-
-
-def replay_config(
-    results: Results, design_point: int, scenarios: Sequence[str] | None = None
-) -> dict[str, Any]:
-    """A config that replays one design point of a swept batch exactly.
-
-    The batch's config as given, without its sweep, with the design point's values merged into
-    `model` and only `scenarios` (default: all) kept, in the batch's order; base seed, steps and
-    replications are the batch's, so replicate r has the same seed as in the batch: `run.py
-    batch` on it gives the same rows, and `run.py run` (replicate 0's seed by default, any
-    other with ``--seed``) the same time series. Each scenario is checked to resolve to the
-    very model it ran.
-
-    Raises:
-        UsageError: a design point outside the sweep, or a manifest without its config.
-    """
-    from model.config import load_config
-
-    manifest = results.manifest
-    given = manifest.get("config")
-    points = manifest.get("design_points") or []
-    if not isinstance(given, Mapping):
-        raise UsageError(f"{results.path}: the manifest holds no config to replay")
-    if not 0 <= design_point < len(points):
-        raise UsageError(f"design point: expected 0 to {len(points) - 1}, found {design_point}")
-    point = points[design_point]
-    kept = [s for s in given["scenarios"] if scenarios is None or s in scenarios]
-    config = {
-        "name": f"{str(given['name'])[:80]}-dp{design_point}",
-        "description": f"Design point {design_point} of {given['name']}: "
-        + ", ".join(f"{p} = {v}" for p, v in point.items()),
-    }
-    config.update((k, copy.deepcopy(v)) for k, v in given.items() if k not in ("sweep", *config))
-    config["model"] = _merged(config.get("model") or {}, _nested(point))
-    config["scenarios"] = {name: copy.deepcopy(given["scenarios"][name]) for name in kept}
-    original, replay = load_config(dict(given)), load_config(config)
-    for name in kept:
-        if replay.scenario_spec(name) != original.design_spec(name, point):
-            raise RuntimeError(f"the replay of design point {design_point} differs in {name}")
-    return config
-
-
-def replay_yaml(config: Mapping[str, Any], seeds: Mapping[int, int], source: str) -> str:
-    """The YAML text of a replay config, opening with how to run it."""
-    import yaml
-
-    scenario = next(iter(config["scenarios"]))
-    listed = list(seeds.items())[:10]
-    lines = [
-        f"# {config['description']}",
-        f"# (from {source}). Every replicate keeps its seed from the batch:",
-        "#   python run.py batch THIS.yaml    # every scenario and replicate, the same rows",
-        f"#   python run.py run THIS.yaml --scenario {scenario} --seed SEED   # one run",
-        "# replicate: seed  " + ", ".join(f"{r}: {s}" for r, s in listed),
-    ]
-    if len(seeds) > len(listed):
-        lines[-1] += f", ... ({len(seeds)} replicates)"
-    body = yaml.safe_dump(dict(config), sort_keys=False, default_flow_style=None)
-    return "\n".join(lines) + "\n" + body
-
-
-# --------------------------------------------------------------------------------------------
 # The whole analysis
 # --------------------------------------------------------------------------------------------
 
@@ -379,11 +292,11 @@ def discover(
 ) -> Any:
     """Mark the design points, find the boxes, score the parameters; write them under `out`.
 
-    Returns an `experiments.discover_boxes.Discovery`. Options go to
+    Returns an `experiments.discovery.Discovery`. Options go to
     `experiments.discover_boxes.find_boxes` (min_density, max_boxes, mass_min).
     """
-    from experiments.discover_boxes import analyse
     from experiments.discover_output import write_discovery
+    from experiments.discovery import analyse
 
     marked = mark_points(results, target)
     discovery = analyse(results, marked, method, **options)

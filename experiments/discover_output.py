@@ -29,8 +29,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.discover import replay_yaml
-from experiments.discover_boxes import Box, Discovery
+from experiments.discover_boxes import Box
+from experiments.discover_replay import replay_yaml
+from experiments.discovery import Discovery
 from experiments.figures import CAPTION, PALETTE
 from experiments.io import ensure_writable_dir, write_atomic, write_text
 

@@ -17,7 +17,8 @@ import pandas as pd
 
 from experiments.claims import CLAIMS
 from experiments.discover import claim_target, discover
-from experiments.discover_boxes import MIN_DENSITY, Discovery
+from experiments.discover_boxes import MIN_DENSITY
+from experiments.discovery import Discovery
 from experiments.errors import UsageError
 from experiments.store import Results, open_results
 
