@@ -81,7 +81,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         + ", ".join(c.name for c in CLAIMS)
         + ".",
         epilog="example: python run.py discover results/discover --claim "
-        "staying_beats_tit_for_tat --at 56",
+        "staying_beats_tit_for_tat --at 56 --holds",
     )
     parser.add_argument(
         "results", type=Path, metavar="RESULTS_DIR", help="results folder of a swept batch"

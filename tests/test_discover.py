@@ -348,3 +348,20 @@ def test_report_and_model_card_show_the_boxes_of_the_claims(planted, real_batch,
     assert run.main(["report", str(real_batch), "--out", str(target)]) == 0
     assert "Where the claims fail (scenario discovery)" in target.read_text()
     capsys.readouterr()
+
+
+def test_model_card_shows_the_boxes_of_its_chosen_claims():
+    from experiments import model_card
+    from experiments.discover_report import CARD_CLAIMS
+
+    card = model_card.MODEL_CARD.read_text(encoding="utf-8")
+    block = card.split(model_card.begin_marker("discover"), 1)[1]
+    block = block.split(model_card.end_marker("discover"), 1)[0]
+    for name, step, holds in CARD_CLAIMS:
+        verb = "holds" if holds else "fails"
+        row = f"| {name} at step {step} |"
+        note = f"--claim {name}: the claim {'fails' if holds else 'holds'} at every one"
+        assert row in block or note in block, name
+        if row in block:
+            line = next(line for line in block.splitlines() if line.startswith(row))
+            assert f"({verb}) |" in line
