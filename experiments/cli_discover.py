@@ -48,6 +48,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         out,
         min_density=args.min_density,
         max_boxes=args.boxes,
+        max_qp=args.max_qp,
     )
     print(summary(discovery))
     tables = sum(1 for p in discovery.files.values() if p.suffix == ".csv")
@@ -64,7 +65,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add `discover` to the command line."""
     from experiments.claims import CLAIMS
     from experiments.discover import MINIMUM_EFFECT
-    from experiments.discover_boxes import MAX_BOXES, METHODS, MIN_DENSITY
+    from experiments.discover_boxes import CHANCE_QP, MAX_BOXES, MAX_QP, METHODS, MIN_DENSITY
 
     parser = commands.add_parser(
         "discover",
@@ -75,7 +76,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "metric crosses a threshold (in --scenario, or paired against --baseline on the same "
         "seeds), then finds the boxes of parameter ranges that hold most marked points with "
         "EMA Workbench's PRIM (coverage, density, restricted dimensions, chosen from the "
-        "peeling trajectory) or CART, and scores every swept parameter (extra trees). Each "
+        "peeling trajectory, the quasi-p value of each restriction) or CART, and scores "
+        "every swept parameter (extra trees). Each "
         "box lists its design points with their seeds and comes with a config that replays "
         "one of them exactly. A table on stdout; CSV, PNG and YAML under --out. Claims: "
         + ", ".join(c.name for c in CLAIMS)
@@ -119,6 +121,15 @@ def register(commands: argparse._SubParsersAction) -> None:
         default=MIN_DENSITY,
         metavar="D",
         help=f"choose boxes at least this dense (default {MIN_DENSITY:g})",
+    )
+    parser.add_argument(
+        "--max-qp",
+        type=_number,
+        default=MAX_QP,
+        metavar="P",
+        help="PRIM drops the restrictions whose quasi-p value exceeds P, the least likely "
+        f"first, e.g. {CHANCE_QP:g} (default {MAX_QP:g}: keeps every restriction and flags "
+        f"those above {CHANCE_QP:g})",
     )
     parser.add_argument(
         "--boxes",

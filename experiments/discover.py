@@ -221,12 +221,12 @@ class Marked:
         return int(self.points["marked"].sum())
 
 
-def mark_points(results: Results, target: Target) -> Marked:
+def mark_points(results: Results, target: Target, require: bool = True) -> Marked:
     """Mark every design point of a swept batch by `target` (reads one step of one column).
 
     Raises:
-        UsageError: a batch without a sweep, or a target that marks no design point (a clear
-            message naming the values' range, not an empty box).
+        UsageError: a batch without a sweep, or (with `require`) a target that marks no design
+            point (a clear message naming the values' range, not an empty box).
     """
     design = require_sweep(results)
     frame = results.timeseries(
@@ -259,7 +259,7 @@ def mark_points(results: Results, target: Target) -> Marked:
     points = design.merge(summary.reset_index(), on="design_point", how="inner")
     points["marked"] = target.marks(points["value"].to_numpy())
     marked = Marked(target, list(results.parameters), points, runs)
-    if marked.count == 0:
+    if require and marked.count == 0:
         raise UsageError(_nothing_marked(results, target, points))
     return marked
 
@@ -293,7 +293,7 @@ def discover(
     """Mark the design points, find the boxes, score the parameters; write them under `out`.
 
     Returns an `experiments.discovery.Discovery`. Options go to
-    `experiments.discover_boxes.find_boxes` (min_density, max_boxes, mass_min).
+    `experiments.discover_boxes.find_boxes` (min_density, max_boxes, mass_min, max_qp).
     """
     from experiments.discover_output import write_discovery
     from experiments.discovery import analyse

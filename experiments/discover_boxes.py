@@ -3,7 +3,9 @@
 `prim_boxes` runs EMA Workbench's PRIM (Friedman & Fisher 1999) as a covering: it peels a box
 around the marked design points, picks a box from the peeling trajectory (`choose`: the
 highest coverage among the boxes of at least `min_density`; the densest box when none reaches
-it), removes the points inside and looks again, up to `max_boxes`. Every box carries its
+it), drops on request the restrictions that chance alone could have made (quasi-p value above
+`max_qp`; Bryant & Lempert 2010 advise it, and the summary flags them either way), removes the
+points inside and looks again, up to `max_boxes`. Every box carries its
 statistics (coverage: the share of all marked points inside; density: the share of the points
 inside that are marked; mass: the share of all points inside), its restricted dimensions with
 their quasi-p values (Bryant & Lempert 2010) and its whole trajectory to choose from.
@@ -31,6 +33,10 @@ MIN_DENSITY = 0.8
 MAX_BOXES = 3
 MASS_MIN = 0.05
 """PRIM stops peeling, and a CART leaf stops splitting, at this share of the design points."""
+CHANCE_QP = 0.05
+"""A restriction whose quasi-p value exceeds this could be chance (Bryant & Lempert 2010)."""
+MAX_QP = 1.0
+"""PRIM drops a restriction whose quasi-p value exceeds this (1: keeps every restriction)."""
 RANDOM_STATE = 20261125
 """Seed of the extra trees and of CART's tie-breaking: the same results give the same boxes."""
 
@@ -61,11 +67,14 @@ class Box:
             sweep_high (the design's range), restricted, qp_low, qp_high (quasi-p values of the
             restricted ends; PRIM only).
         members: the design points in the box.
-        meets_density: whether the box reaches the chosen density.
+        meets_density: whether the box picked from the trajectory (for PRIM, before its
+            chance restrictions were dropped) reaches the chosen density.
         trajectory: PRIM's peeling trajectory (id, coverage, density, mass, res_dim, n, k,
-            chosen); empty for CART.
+            dropped: a box made by dropping a restriction, picked: the box chosen on the
+            trajectory, chosen: the box reported); empty for CART.
+        dropped: the restrictions dropped as chance (PRIM), in the order dropped.
         replay_point: the design point its replay config replays.
-        replay: that config (see `experiments.discover.replay_config`).
+        replay: that config (see `experiments.discover_replay.replay_config`).
     """
 
     number: int
@@ -79,6 +88,7 @@ class Box:
     members: list[int]
     meets_density: bool
     trajectory: pd.DataFrame = field(default_factory=pd.DataFrame)
+    dropped: list[str] = field(default_factory=list)
     replay_point: int | None = None
     replay: dict[str, Any] | None = None
 
@@ -147,11 +157,45 @@ def inside(x: pd.DataFrame, limits: pd.DataFrame) -> np.ndarray:
     return mask
 
 
+def _largest_qp(qp: dict[str, list[float]]) -> tuple[str | None, float]:
+    """The restricted dimension with the largest quasi-p value, and that value."""
+    worst, value = None, -1.0
+    for name, ends in qp.items():
+        here = max((v for v in ends if v is not None and v >= 0), default=-1.0)
+        if here > value:
+            worst, value = name, here
+    return worst, value
+
+
+def drop_chance_restrictions(found: Any, index: int, max_qp: float) -> tuple[int, list[str]]:
+    """Drop the restrictions that chance could have made, the least likely first.
+
+    While the largest quasi-p value of the box's restrictions exceeds `max_qp`, that
+    restriction is dropped (EMA's `drop_restriction`); at least one restriction stays.
+
+    Returns:
+        The index of the resulting box on the (extended) trajectory, and the restrictions
+        dropped.
+    """
+    dropped = []
+    while len(found.p_values[index]) > 1:
+        worst, value = _largest_qp(found.p_values[index])
+        if worst is None or value <= max_qp:
+            break
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            found.drop_restriction(worst, index)
+        dropped.append(str(worst))
+        index = len(found.peeling_trajectory) - 1
+    return index, dropped
+
+
 def prim_boxes(
     marked: Marked,
     min_density: float = MIN_DENSITY,
     max_boxes: int = MAX_BOXES,
     mass_min: float = MASS_MIN,
+    max_qp: float = MAX_QP,
 ) -> list[Box]:
     """PRIM's boxes around the marked design points (module docstring)."""
     analysis = _ema_analysis()
@@ -173,9 +217,14 @@ def prim_boxes(
         index, dense = choose(trajectory, min_density)
         if boxes and not dense:
             break
+        peeled, picked = len(trajectory), index
+        index, dropped = drop_chance_restrictions(found, index, max_qp)
         found.select(index)
+        trajectory = found.peeling_trajectory.reset_index(drop=True)
         row = trajectory.iloc[index]
         table = trajectory[["id", "coverage", "density", "mass", "res_dim", "n", "k"]].copy()
+        table["dropped"] = table.index >= peeled
+        table["picked"] = table.index == picked
         table["chosen"] = table.index == index
         positions = np.asarray(found.yi, dtype=int)
         taken[positions] = True
@@ -193,6 +242,7 @@ def prim_boxes(
                 members=[int(d) for d in members],
                 meets_density=dense,
                 trajectory=table,
+                dropped=dropped,
             )
         )
         if int(row["k"]) == 0:
@@ -289,6 +339,7 @@ def find_boxes(
     min_density: float = MIN_DENSITY,
     max_boxes: int = MAX_BOXES,
     mass_min: float = MASS_MIN,
+    max_qp: float = MAX_QP,
 ) -> list[Box]:
     """The boxes by `method` (``prim`` or ``cart``).
 
@@ -303,5 +354,8 @@ def find_boxes(
         raise UsageError(f"--mass-min: expected a number in (0, 1), found {mass_min:g}")
     if max_boxes < 1:
         raise UsageError(f"--boxes: expected an integer >= 1, found {max_boxes}")
-    find = prim_boxes if method == "prim" else cart_boxes
-    return find(marked, min_density, max_boxes, mass_min)
+    if not 0 < max_qp <= 1:
+        raise UsageError(f"--max-qp: expected a number in (0, 1], found {max_qp:g}")
+    if method == "prim":
+        return prim_boxes(marked, min_density, max_boxes, mass_min, max_qp)
+    return cart_boxes(marked, min_density, max_boxes, mass_min)

@@ -29,7 +29,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.discover_boxes import Box
+from experiments.discover_boxes import CHANCE_QP, Box
 from experiments.discover_replay import replay_yaml
 from experiments.discovery import Discovery
 from experiments.figures import CAPTION, PALETTE
@@ -49,8 +49,9 @@ def box_lines(box: Box, discovery: Discovery) -> list[str]:
     """The lines of the summary that describe one box."""
     step = ""
     if len(box.trajectory):
-        chosen = int(np.flatnonzero(box.trajectory["chosen"].to_numpy())[0])
-        step = f", step {chosen} of {len(box.trajectory) - 1} of its peeling trajectory"
+        t = box.trajectory
+        picked = int(np.flatnonzero(t["picked"].to_numpy())[0])
+        step = f", step {picked} of {int((~t['dropped']).sum()) - 1} of its peeling trajectory"
     restricted = box.restricted
     head = (
         f"box {box.number} ({box.method.upper()}{step}): coverage {box.coverage:.2f}, density "
@@ -62,14 +63,29 @@ def box_lines(box: Box, discovery: Discovery) -> list[str]:
         lines.append(
             f"  (no box reaches density {discovery.min_density:g}: this is the densest found)"
         )
+    if box.dropped:
+        t = box.trajectory
+        picked = t[t["picked"]].iloc[0]
+        lines.append(
+            f"  (picked with coverage {picked['coverage']:.2f}, density {picked['density']:.2f}; "
+            f"then dropped as chance, quasi-p value above {discovery.max_qp:g}: "
+            f"{', '.join(box.dropped)})"
+        )
     if restricted:
         lines.append(f"  {'parameter':<44}{'box':>22}{'sweep':>22}{'qp-value':>10}")
+        chance = False
         for row in box.limits[box.limits["restricted"]].itertuples():
-            qp = np.nanmax([row.qp_low, row.qp_high]) if box.method == "prim" else np.nan
-            qp_text = "" if np.isnan(qp) else f"{qp:.2g}"
+            qp = np.nanmax([row.qp_low, row.qp_high, -1.0]) if box.method == "prim" else -1.0
+            qp_text = "" if qp < 0 else f"{qp:.2g}" + ("*" if qp > CHANCE_QP else " ")
+            chance = chance or qp > CHANCE_QP
             lines.append(
                 f"  {row.parameter:<44}{_range(row.low, row.high):>22}"
-                f"{_range(row.sweep_low, row.sweep_high):>22}{qp_text:>10}"
+                f"{_range(row.sweep_low, row.sweep_high):>22}{qp_text:>11}"
+            )
+        if chance:
+            lines.append(
+                f"  * quasi-p value above {CHANCE_QP:g}: the restriction could be chance "
+                "(--max-qp drops such restrictions)"
             )
     else:
         lines.append("  no parameter restricted: the box is the whole sweep")
@@ -154,7 +170,9 @@ def _save(fig: Any, path: Path) -> Path:
 def trajectory_figure(boxes: list[Box], title: str, path: Path) -> Path:
     """Coverage against density along each box's peeling trajectory, the chosen box ringed.
 
-    Colour is the number of restricted dimensions (as EMA Workbench's tradeoff plot).
+    Colour is the number of restricted dimensions (as EMA Workbench's tradeoff plot); a dotted
+    line leads from the box picked on the trajectory to the box left when the restrictions
+    that chance could have made are dropped.
     """
     fig, ax = plt.subplots(figsize=(6.4, 5.0))
     top = max(int(b.trajectory["res_dim"].max()) for b in boxes)
@@ -162,7 +180,16 @@ def trajectory_figure(boxes: list[Box], title: str, path: Path) -> Path:
     markers = "os^Dv"
     for box in boxes:
         t = box.trajectory
-        ax.plot(t["coverage"], t["density"], color="#999999", lw=0.8, zorder=1)
+        peeled = t[~t["dropped"]]
+        ax.plot(peeled["coverage"], peeled["density"], color="#999999", lw=0.8, zorder=1)
+        ax.plot(
+            t[t["picked"] | t["dropped"]]["coverage"],
+            t[t["picked"] | t["dropped"]]["density"],
+            color="#999999",
+            lw=0.8,
+            ls=":",
+            zorder=1,
+        )
         points = ax.scatter(
             t["coverage"],
             t["density"],

@@ -12,23 +12,26 @@ import base64
 import html
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from experiments.claims import CLAIMS
-from experiments.discover import claim_target, discover
-from experiments.discover_boxes import MIN_DENSITY
-from experiments.discovery import Discovery
+from experiments.discover import claim_target, mark_points
+from experiments.discover_boxes import CHANCE_QP, MIN_DENSITY, Box
+from experiments.discovery import Discovery, analyse
 from experiments.errors import UsageError
 from experiments.store import Results, open_results
 
 ClaimChoice = tuple[str, int | None, bool]
 """A claim's name, the step it is read at (None: its own) and whether to mark where it holds."""
 CARD_CLAIMS: tuple[ClaimChoice, ...] = (
-    ("staying_beats_tit_for_tat", 56, False),
-    ("burden_shift", 102, True),
+    ("staying_beats_tit_for_tat", 56, True),
+    ("reassurance_costs_first", 40, True),
+    ("burden_shift", 102, False),
 )
-"""The claims whose boxes the model card shows."""
+"""The claims whose boxes the model card shows: where staying beats tit-for-tat and where a
+concession costs (each fails at most design points), and the burden shift."""
 
 
 def claim_discoveries(
@@ -45,10 +48,17 @@ def claim_discoveries(
         claim = next(c for c in CLAIMS if c.name == name)
         if not claim.applies_to(results.scenarios):
             continue
-        try:
-            found.append(discover(results, claim_target(results, name, step, holds=holds)))
-        except UsageError as error:
-            notes.append(str(error))
+        target = claim_target(results, name, step, holds=holds)
+        marked = mark_points(results, target, require=False)
+        if marked.count:
+            found.append(analyse(results, marked))
+            continue
+        values = marked.points["value"]
+        notes.append(
+            f"{name} at step {target.step}: the claim {'fails' if holds else 'holds'} at every "
+            f"one of the {len(values)} design points ({target.quantity()} from "
+            f"{values.min():+.4f} to {values.max():+.4f})."
+        )
     return found, notes
 
 
@@ -109,13 +119,28 @@ def report_html(results_dir: Path, scratch: Path) -> str:
             f'{data}"><figcaption>PRIM boxes where {html.escape(name)} fails, within the '
             "sweep's ranges</figcaption></figure>"
         )
-    parts += [f"<p>{html.escape(note.removeprefix('--claim '))}</p>" for note in notes]
+    parts += [f"<p>{html.escape(note)}</p>" for note in notes]
     return "\n".join(parts)
 
 
-def _qp(row: object) -> str:
-    values = [v for v in (row.qp_low, row.qp_high) if v == v]  # type: ignore[attr-defined]
-    return f" [qp {max(values):.2g}]" if values else ""
+def _qp(row: Any) -> float:
+    """The larger quasi-p value of a restriction's two ends (-1 without one)."""
+    return max((v for v in (row.qp_low, row.qp_high) if v == v), default=-1.0)
+
+
+def _ranges_cell(box: Box) -> str:
+    """A box's restrictions; those whose quasi-p value says they could be chance apart."""
+    rows = list(box.limits[box.limits["restricted"]].itertuples())
+    text = [
+        f"`{r.parameter}` {r.low:.3g} to {r.high:.3g} ({r.sweep_low:.3g} to "
+        f"{r.sweep_high:.3g})" + (f" [qp {_qp(r):.1g}]" if _qp(r) >= 0 else "")
+        for r in rows
+        if _qp(r) <= CHANCE_QP
+    ]
+    chance = [f"`{r.parameter}`" for r in rows if _qp(r) > CHANCE_QP]
+    if chance:
+        text.append(f"could be chance (qp > {CHANCE_QP:g}): {', '.join(chance)}")
+    return "; ".join(text) or "none: the whole sweep"
 
 
 def card_markdown(results_dir: Path, claims: Sequence[ClaimChoice] = CARD_CLAIMS) -> str:
@@ -131,17 +156,17 @@ def card_markdown(results_dir: Path, claims: Sequence[ClaimChoice] = CARD_CLAIMS
         raise UsageError(f"{results_dir}: expected the scenarios of the claims {names}")
     observers = (results.manifest.get("config") or {}).get("model", {}).get("observers", "?")
     lines = [
-        f"{results.method} design of {len(results.design_points())} points over "
+        f"A {results.method} design of {len(results.design_points())} points over "
         f"{len(results.parameters)} parameters x {len(results.scenarios)} scenarios x "
         f"{len(results.seed_plan)} seeds (common random numbers), {observers} observers; a "
         "claim fails at a design point where its mean paired difference over the seeds does "
         "not reach 0.01 on the predicted side, and holds elsewhere; the design points marked "
         "are those where it fails, or (*holds*) those where it holds. PRIM (EMA Workbench); "
         f"each box is the most covering of density at least {MIN_DENSITY:g} on its peeling "
-        "trajectory, and the next is sought among the points left; the largest quasi-p value "
-        "of each restricted "
-        "range in brackets (Bryant & Lempert 2010). *replays*: the design point whose config "
-        "`run.py discover` writes.",
+        "trajectory, and the next is sought among the points left. Each restriction is given "
+        "with its quasi-p value (the larger of its two ends; Bryant & Lempert 2010); those "
+        f"above {CHANCE_QP:g} are listed apart, as restrictions that chance could have made. "
+        "*replays*: the design point whose config `run.py discover` writes.",
         "",
         "| claim | marked | box | coverage | density | mass "
         "| restricted ranges (sweep range) | replays |",
@@ -153,16 +178,9 @@ def card_markdown(results_dir: Path, claims: Sequence[ClaimChoice] = CARD_CLAIMS
         label = f"{target.claim.name} at step {target.step}" if target.claim else ""
         share = f"{d.marked.count} of {len(d.marked.points)} ({verb})"
         for b in d.boxes:
-            rows = b.limits[b.limits["restricted"]]
-            ranges = "; ".join(
-                f"`{r.parameter}` {r.low:.3g} to {r.high:.3g} "
-                f"({r.sweep_low:.3g} to {r.sweep_high:.3g}){_qp(r)}"
-                for r in rows.itertuples()
-            )
             lines.append(
                 f"| {label} | {share} | {b.number} | {b.coverage:.2f} | {b.density:.2f} | "
-                f"{b.mass:.2f} | {ranges or 'none: the whole sweep'} | "
-                f"design point {b.replay_point} |"
+                f"{b.mass:.2f} | {_ranges_cell(b)} | design point {b.replay_point} |"
             )
             label, share = "", ""
     if notes:

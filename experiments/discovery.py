@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from experiments.discover import Marked
-from experiments.discover_boxes import MASS_MIN, MAX_BOXES, MIN_DENSITY, Box, find_boxes
+from experiments.discover_boxes import MASS_MIN, MAX_BOXES, MAX_QP, MIN_DENSITY, Box, find_boxes
 from experiments.discover_boxes import feature_scores as score_parameters
 from experiments.discover_replay import Replay, replay_config, replay_point
 from experiments.errors import UsageError
@@ -32,6 +32,7 @@ class Discovery:
         marked: the design points, their values and marks.
         method: ``prim`` or ``cart``.
         min_density: the density a box was chosen at.
+        max_qp: the largest quasi-p value a restriction of a PRIM box may keep.
         boxes: the boxes, each with its representative runs and replay config.
         scores: feature scores of every swept parameter.
         files: what was written, by name (empty until written).
@@ -41,6 +42,7 @@ class Discovery:
     marked: Marked
     method: str
     min_density: float
+    max_qp: float
     boxes: list[Box]
     scores: pd.DataFrame
     files: dict[str, Any] = field(default_factory=dict)
@@ -99,9 +101,10 @@ def analyse(
     min_density: float = MIN_DENSITY,
     max_boxes: int = MAX_BOXES,
     mass_min: float = MASS_MIN,
+    max_qp: float = MAX_QP,
 ) -> Discovery:
     """Boxes, feature scores and, for every box, the design point it replays and its config."""
-    boxes = find_boxes(marked, method, min_density, max_boxes, mass_min)
+    boxes = find_boxes(marked, method, min_density, max_boxes, mass_min, max_qp)
     replayable = isinstance(results.manifest.get("config"), dict)
     for box in boxes:
         if not box.members:
@@ -109,4 +112,5 @@ def analyse(
         box.replay_point = replay_point(marked, box)
         if replayable:
             box.replay = replay_config(results, box.replay_point, marked.target.scenarios)
-    return Discovery(results, marked, method, min_density, boxes, score_parameters(marked))
+    scores = score_parameters(marked)
+    return Discovery(results, marked, method, min_density, max_qp, boxes, scores)

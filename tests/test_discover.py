@@ -331,7 +331,7 @@ def test_report_and_model_card_show_the_boxes_of_the_claims(planted, real_batch,
 
     section = report_html(planted, tmp_path)
     assert "Where the claims fail" in section and "<h3>burden_shift</h3>" in section
-    assert "burden_shift_blame: the claim holds at every one" in section
+    assert "burden_shift_blame at step 4: the claim holds at every one" in section
     assert "data:image/png;base64," in section
     choices = (("burden_shift", None, False), ("burden_shift_blame", 4, False))
     card = card_markdown(planted, choices)
@@ -343,7 +343,7 @@ def test_report_and_model_card_show_the_boxes_of_the_claims(planted, real_batch,
     assert f"| {inside} of {len(points)} (fails) |" in rows[0]
     holds = card_markdown(planted, (("burden_shift", 4, True),))
     assert f"| {len(points) - inside} of {len(points)} (holds) |" in holds
-    assert "holds at every one of the 300 design points" in card
+    assert "burden_shift_blame at step 4: the claim holds at every one of the 300" in card
     target = tmp_path / "report.html"
     assert run.main(["report", str(real_batch), "--out", str(target)]) == 0
     assert "Where the claims fail (scenario discovery)" in target.read_text()
@@ -360,7 +360,7 @@ def test_model_card_shows_the_boxes_of_its_chosen_claims():
     for name, step, holds in CARD_CLAIMS:
         verb = "holds" if holds else "fails"
         row = f"| {name} at step {step} |"
-        note = f"--claim {name}: the claim {'fails' if holds else 'holds'} at every one"
+        note = f"{name} at step {step}: the claim {'fails' if holds else 'holds'} at every one"
         assert row in block or note in block, name
         if row in block:
             line = next(line for line in block.splitlines() if line.startswith(row))
