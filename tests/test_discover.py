@@ -185,6 +185,28 @@ def test_metric_threshold_paired_or_in_one_scenario(planted, tmp_path, capsys):
     assert len(marked) == len(claim) and 0 < marked.sum() < len(marked)
 
 
+class _FakeBox:
+    """The part of an EMA PrimBox that dropping restrictions uses."""
+
+    def __init__(self, qp: dict[str, list[float]]) -> None:
+        self.p_values = [qp]
+        self.peeling_trajectory = [0]
+
+    def drop_restriction(self, name: str, i: int) -> None:
+        self.p_values.append({k: v for k, v in self.p_values[i].items() if k != name})
+        self.peeling_trajectory.append(len(self.peeling_trajectory))
+
+
+def test_restrictions_that_could_be_chance_are_dropped_least_likely_first():
+    from experiments.discover_boxes import drop_chance_restrictions
+
+    box = _FakeBox({"a": [0.001, -1.0], "b": [0.4, -1.0], "c": [-1.0, 0.2], "d": [0.03, 0.04]})
+    assert drop_chance_restrictions(box, 0, 0.05) == (2, ["b", "c"])
+    lone = _FakeBox({"a": [0.3, -1.0]})
+    assert drop_chance_restrictions(lone, 0, 0.05) == (0, [])  # one restriction stays
+    assert drop_chance_restrictions(_FakeBox({"a": [0.3], "b": [0.2]}), 0, 1.0) == (0, [])
+
+
 def test_choose_takes_the_most_covering_dense_box_or_else_the_densest():
     trajectory = pd.DataFrame(
         {
@@ -303,6 +325,8 @@ def _no_sweep_folder(folder: Path) -> Path:
         (["--claim", "burden_shift", "--at", "99"], "--at: expected a step from 0 to 4"),
         (["--claim", "burden_shift", "--below", "0"], "--below/--above: go with --metric"),
         (["--claim", "burden_shift", "--min-density", "2"], "--min-density"),
+        (["--claim", "burden_shift", "--max-qp", "0"], "--max-qp: expected a number in (0, 1]"),
+        (["--metric", "legitimacy_negotiator", "--above", "0", "--holds"], "--holds: goes with"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(planted, tmp_path, capsys, args, expected):
