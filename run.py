@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "experiments.cli_batch",
     "experiments.cli_repair",
     "experiments.cli_compare",
+    "experiments.cli_discover",
     "dashboards.cli",
 )
 """Modules that add commands, in the order of `--help`."""

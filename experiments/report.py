@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -85,8 +86,11 @@ def _metric_figures(comparison: Comparison, kind: str, caption: str) -> list[str
     ]
 
 
-def render_report(comparison: Comparison) -> str:
-    """The HTML text of a report from a finished comparison (figures read from disk)."""
+def render_report(comparison: Comparison, sections: Sequence[str] = ()) -> str:
+    """The HTML text of a report from a finished comparison (figures read from disk).
+
+    `sections` are HTML sections added at the end (scenario discovery).
+    """
     manifest = comparison.manifests[0]
     config = manifest.config
     title = f"{config.get('name', 'results')}: comparison report"
@@ -132,6 +136,7 @@ def render_report(comparison: Comparison) -> str:
         for metric, table in comparison.sobol.items():
             parts.append(f"<h3>Sobol indices of {html.escape(metric)}</h3>{_table(table)}")
         parts += [_figure(path, name.replace("_", " ")) for name, path in sensitivity]
+    parts += [section for section in sections if section]
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -148,6 +153,8 @@ def write_report(results_dir: Path, out: Path | None = None) -> Path:
         raise OutputError(f"--out: {target} is a folder, expected an HTML file name")
     with tempfile.TemporaryDirectory(prefix="report-") as scratch:
         comparison = compare_results([results_dir], DEFAULT_METRICS, out=Path(scratch))
-        text = render_report(comparison)
+        from experiments.discover_report import report_html
+
+        text = render_report(comparison, [report_html(results_dir, Path(scratch))])
     write_text(text, target)
     return target

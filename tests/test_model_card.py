@@ -17,6 +17,7 @@ import pytest
 from batchkit import write_checked_folder
 
 from experiments.design import sobol_unit
+from experiments.ranges import registry_paths
 from model.config import load_config
 from model.version import MODEL_VERSION
 from tools.model_card import drivers, mapping, maps, pattern_region, sections, sobol_design
@@ -155,7 +156,7 @@ def test_sensitivity_config_is_the_generated_one_and_validates():
 def test_sensitivity_design_covers_the_whole_registry():
     swept = set(sobol_design.swept_parameters())
     left_out = set(sobol_design.INERT) | set(sobol_design.FIXED)
-    every = {path for path, _, _ in sobol_design.registry_paths()} | set(sobol_design.FIXED)
+    every = {path for path, _, _ in registry_paths()} | set(sobol_design.FIXED)
     assert swept | left_out == every
     assert not swept & left_out
     assert any(path.startswith("dynamics.evidence.") for path in swept)

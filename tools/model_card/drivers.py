@@ -26,10 +26,11 @@ import pandas as pd
 
 from experiments.clitypes import EXIT_BAD_INPUT, EXIT_OK, positive_int
 from experiments.errors import UsageError
+from experiments.ranges import registry_paths
 from experiments.sensitivity import sobol_indices
 from experiments.store import Results, open_results
 from tools.model_card.effects import EFFECTS, Effect
-from tools.model_card.sobol_design import OBSERVERS, SAMPLES, config_yaml, registry_paths
+from tools.model_card.sobol_design import OBSERVERS, SAMPLES, config_yaml
 
 THRESHOLD = 0.05
 """The card lists a parameter for an effect when its total index reaches this."""

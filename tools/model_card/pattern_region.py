@@ -6,7 +6,7 @@ MODEL_SPEC, "Calibration": P1 a walkout costs little (A walks away at 50: L^A at
 from 0.25 to 0.45), P4 views are stable in rank (Spearman correlation of observers' L^A between
 steps 0 and 52 at least 0.9). A Latin hypercube of points over the parameters that plausibly
 shape them (`PARAMETERS`, each over its plausible range widened by half,
-`tools.model_card.sobol_design.plausible_range`) is run on a few seeds; a point is accepted when the
+`experiments.ranges.plausible_range`) is run on a few seeds; a point is accepted when the
 means over its seeds meet all four. `region_table` says which parameters the patterns pin
 (the central 90% of the accepted values spans less than half the sampled range) and which
 stay free. P3 reads the evidence each observer draws from the act, which no output table
@@ -32,12 +32,13 @@ from scipy import stats
 from experiments.clitypes import EXIT_BAD_INPUT, EXIT_OK, positive_int
 from experiments.design import lhs_unit, parameter_kind, scale
 from experiments.errors import UsageError
+from experiments.ranges import plausible_range, registry_paths
 from model.config import resolve_model
 from model.model import DiplomacyModel
 from model.rules.evidence import positive_share
 from model.streams import replicate_seed
 from tools.model_card.scenarios import adversary_walks, deep_merge
-from tools.model_card.sobol_design import nested, plausible_range, registry_paths
+from tools.model_card.sobol_design import nested
 
 SEED = 20261125
 OBSERVERS = 500

@@ -1,4 +1,4 @@
-"""The model card's generated sections: claims table, claim maps, Sobol drivers, pattern region.
+"""The model card's generated sections: claims table, maps, Sobol drivers, pattern region, boxes.
 
 The claims table measures each of the essay's contestable claims
 (`tools.model_card.claims_table`) over paired seed ensembles (`tools.model_card.measures`): a row
@@ -14,6 +14,7 @@ significance tests of the world (White et al. 2014). Commands::
     python -m tools.model_card --write          # also rewrite it in docs/MODEL_CARD.md
     python -m tools.model_card --maps --write   # the claim maps (ten seeds each)
     python -m tools.model_card --no-claims --drivers RESULTS --region TABLE --write
+    python -m tools.model_card --no-claims --discover RESULTS --write   # PRIM boxes
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ SECTIONS = {
     "maps": "--maps --write",
     "drivers": "--drivers RESULTS --write",
     "region": "--region TABLE --write",
+    "discover": "--discover RESULTS --write",
 }
 """The generated blocks of the card and the options that rewrite each."""
 
@@ -148,6 +150,13 @@ def drivers_section(path: Path) -> str:
     return summarize(path)
 
 
+def discover_section(path: Path) -> str:
+    """The boxes where two of the essay's claims fail (a results folder of discover.yaml)."""
+    from experiments.discover_report import card_markdown
+
+    return card_markdown(path)
+
+
 def replace_sections(text: str, blocks: Mapping[str, str]) -> str:
     """The card's `text` with each generated block in `blocks` {section: body} replaced.
 
@@ -186,6 +195,9 @@ def main(argv: Sequence[str] | None = None, progress: Callable[[str], None] | No
         "--region", type=Path, nargs="+", help="tables written by pattern_region run"
     )
     parser.add_argument(
+        "--discover", type=Path, help="results folder of configs/discover.yaml (PRIM boxes)"
+    )
+    parser.add_argument(
         "--no-claims", action="store_true", help="skip the claims table (with other sections)"
     )
     parser.add_argument("--write", action="store_true", help=f"rewrite them in {MODEL_CARD}")
@@ -197,6 +209,8 @@ def main(argv: Sequence[str] | None = None, progress: Callable[[str], None] | No
             blocks["drivers"] = drivers_section(args.drivers)
         if args.region is not None:
             blocks["region"] = region_section(args.region)
+        if args.discover is not None:
+            blocks["discover"] = discover_section(args.discover)
         if not args.no_claims:
             blocks["claims"] = claims_section(args.seeds, args.observers, report)
         if args.maps:

@@ -1,41 +1,32 @@
 """The design of the Sobol analysis: which registry parameters it sweeps, and over what range.
 
-The range rule (`plausible_range`): act evidence cells (LLR) +-0.5 around the default, standing
-evidence cells (LLR per week) +-0.1; memories m (weekly decay factors) by their time scale
-1 / (1 - m) x [0.5, 1.5]; a default of 0 from the bottom of the valid range up to an eighth of
-it; every other parameter default x [0.5, 1.5]; all clipped to the valid range, integers
-rounded inward. The red-line bounds move +-0.1 so that their order holds. Parameters that no
-scenario reads (`INERT`: bloc outputs, the crisis index and the adaptive strategy's utilities,
-which feed nothing back; switched-off rivals; acts no scenario takes) are left out and listed;
-`inert_check` verifies that moving each of them leaves every scenario bit-identical.
-`config_yaml` writes configs/sensitivity.yaml (``python -m tools.model_card.drivers config``).
+The ranges are the plausible ranges of `experiments.ranges` (the rule is stated there).
+Parameters that no scenario reads (`INERT`: bloc outputs, the crisis index and the adaptive
+strategy's utilities, which feed nothing back; switched-off rivals; acts no scenario takes)
+are left out and listed; `inert_check` verifies that moving each of them leaves every scenario
+bit-identical. `config_yaml` writes configs/sensitivity.yaml
+(``python -m tools.model_card.drivers config``).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import yaml
 
-from model.parameters import BY_NAME, DYNAMICS_PARAMETERS, SIDE_PARAMETERS, Parameter
+from experiments.ranges import plausible_range, plausible_ranges, registry_paths
+from model.actions import SIDES
+from model.parameters import BY_NAME
 from tools.model_card.effects import EFFECTS
 from tools.model_card.scenarios import SOBOL_SCENARIOS
 
-SIDES = ("negotiator", "adversary")
 SAMPLES = 32
 """Saltelli's base sample N: N (D + 2) design points per scenario, without second order."""
 OBSERVERS = 200
 STEPS = 102
 SEED = 20261125
-ACT_SHIFT = 0.5
-STANDING_SHIFT = 0.1
-FACTOR = 0.5
-"""default x [1 - FACTOR, 1 + FACTOR]."""
-SHIFTED = {"redline_low": 0.1, "redline_high": 0.1}
-"""Parameters moved by +- a fixed amount instead (ordered pairs that must keep their order)."""
 
 INERT: dict[str, str] = {
     **{
@@ -94,57 +85,9 @@ INERT: dict[str, str] = {
 FIXED = {"observers": "the run size (fixed at the analysis's observers)"}
 
 
-def registry_paths() -> list[tuple[str, Parameter, str | None]]:
-    """Every side and dynamics parameter as (sweep path, parameter, role)."""
-    out: list[tuple[str, Parameter, str | None]] = [("elite_share", BY_NAME["elite_share"], None)]
-    out += [(f"{role}.{p.name}", p, role) for role in SIDES for p in SIDE_PARAMETERS]
-    out += [(f"dynamics.{p.name}", p, None) for p in DYNAMICS_PARAMETERS]
-    return out
-
-
-def plausible_range(
-    p: Parameter, role: str | None = None, spread: float = 1.0
-) -> tuple[float, float] | tuple[int, int]:
-    """A plausible range around the default of `p` (module docstring), widened by `spread`.
-
-    Args:
-        p: the registry parameter.
-        role: the side, for side parameters.
-        spread: 1 for the rule as stated; 1.5 makes every move half as large again.
-    """
-    value = float(p.default_for(role))
-    last = p.path[-1]
-    if p.name.startswith("evidence."):
-        half = (ACT_SHIFT if last in ("faith", "strength") else STANDING_SHIFT) * spread
-        low, high = value - half, value + half
-    elif p.name in SHIFTED:
-        low, high = value - SHIFTED[p.name] * spread, value + SHIFTED[p.name] * spread
-    elif p.name.endswith("_memory") and not p.integer and 0 < value < 1:
-        scale = 1.0 / (1.0 - value)
-        factor = min(FACTOR * spread, 0.9)
-        low, high = 1 - 1 / (scale * (1 - factor)), 1 - 1 / (scale * (1 + factor))
-    elif value == 0:
-        width = (p.high - p.low) / 8 * spread
-        low, high = max(p.low, -width), min(p.high, width)
-    else:
-        factor = min(FACTOR * spread, 0.95)
-        low, high = sorted((value * (1 - factor), value * (1 + factor)))
-    low, high = max(low, p.low), min(high, p.high)
-    if p.integer:
-        return math.ceil(low), math.floor(high)
-    return float(low), float(high)
-
-
 def swept_parameters() -> dict[str, tuple[float, float]]:
     """The Sobol design's parameters {path: (min, max)}: the registry minus `INERT`."""
-    ranges = {}
-    for path, p, role in registry_paths():
-        if path in INERT or path in FIXED:
-            continue
-        low, high = plausible_range(p, role)
-        if low < high:
-            ranges[path] = (round(low, 6), round(high, 6))
-    return ranges
+    return plausible_ranges(frozenset(INERT) | frozenset(FIXED))
 
 
 def sensitivity_config(samples: int = SAMPLES, observers: int = OBSERVERS) -> dict[str, Any]:
