@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.discover import Marked
+from experiments.discover_marks import Marked
 from experiments.errors import UsageError
 
 METHODS = ("prim", "cart")

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from experiments.discover import Marked
 from experiments.discover_boxes import Box
+from experiments.discover_marks import Marked
 from experiments.errors import UsageError
 from experiments.store import Results
 
@@ -61,9 +61,9 @@ def replay_config(
     from model.config import load_config
 
     manifest = results.manifest
-    given = manifest.get("config")
-    points = manifest.get("design_points") or []
-    if not isinstance(given, Mapping):
+    given = manifest.config
+    points = manifest.design_points or []
+    if not given:
         raise UsageError(f"{results.path}: the manifest holds no config to replay")
     if not 0 <= design_point < len(points):
         raise UsageError(f"design point: expected 0 to {len(points) - 1}, found {design_point}")

@@ -17,8 +17,8 @@ from typing import Any
 import pandas as pd
 
 from experiments.claims import CLAIMS
-from experiments.discover import claim_target, mark_points
 from experiments.discover_boxes import CHANCE_QP, MIN_DENSITY, Box
+from experiments.discover_marks import claim_target, mark_points
 from experiments.discovery import Discovery, analyse
 from experiments.errors import UsageError
 from experiments.store import Results, open_results
@@ -154,7 +154,7 @@ def card_markdown(results_dir: Path, claims: Sequence[ClaimChoice] = CARD_CLAIMS
     if len(discoveries) + len(notes) < len(claims):
         names = ", ".join(name for name, _, _ in claims)
         raise UsageError(f"{results_dir}: expected the scenarios of the claims {names}")
-    observers = (results.manifest.get("config") or {}).get("model", {}).get("observers", "?")
+    observers = results.manifest.config.get("model", {}).get("observers", "?")
     lines = [
         f"A {results.method} design of {len(results.design_points())} points over "
         f"{len(results.parameters)} parameters x {len(results.scenarios)} scenarios x "

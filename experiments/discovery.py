@@ -15,9 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.discover import Marked
 from experiments.discover_boxes import MASS_MIN, MAX_BOXES, MAX_QP, MIN_DENSITY, Box, find_boxes
 from experiments.discover_boxes import feature_scores as score_parameters
+from experiments.discover_marks import Marked
 from experiments.discover_replay import Replay, replay_config, replay_point
 from experiments.errors import UsageError
 from experiments.store import Results
@@ -105,7 +105,7 @@ def analyse(
 ) -> Discovery:
     """Boxes, feature scores and, for every box, the design point it replays and its config."""
     boxes = find_boxes(marked, method, min_density, max_boxes, mass_min, max_qp)
-    replayable = isinstance(results.manifest.get("config"), dict)
+    replayable = bool(results.manifest.config)
     for box in boxes:
         if not box.members:
             continue

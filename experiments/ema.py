@@ -237,8 +237,8 @@ def ema_model(
         warnings.simplefilter("ignore")  # optional back-ends EMA reports missing on import
         import ema_workbench as ema
 
+    from experiments.batch.record import canonical_json
     from experiments.design import parameter_kind
-    from experiments.store import canonical_json
 
     raw = config.to_dict()
     raw.pop("sweep", None)

@@ -375,8 +375,8 @@ def test_report_and_model_card_show_the_boxes_of_the_claims(planted, real_batch,
 
 
 def test_model_card_shows_the_boxes_of_its_chosen_claims():
-    from experiments import model_card
     from experiments.discover_report import CARD_CLAIMS
+    from tools.model_card import sections as model_card
 
     card = model_card.MODEL_CARD.read_text(encoding="utf-8")
     block = card.split(model_card.begin_marker("discover"), 1)[1]
