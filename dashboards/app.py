@@ -29,6 +29,7 @@ import solara
 import solara.lab
 from mesa.visualization.utils import force_update, update_counter
 
+from agents.actions import SIDES
 from dashboards.catalog import ConfigCatalog, page_lines, start_config
 from dashboards.compare_page import ComparePage
 from dashboards.registry import registry, take_seat, touch_seat
@@ -49,7 +50,6 @@ from dashboards.views import (
     EventStrip,
     current_snapshot,
 )
-from model.actions import SIDES
 from model.config import NAME_PATTERN, ConfigError, load_config
 
 TITLE = "Diplomacy and legitimacy: live"

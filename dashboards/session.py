@@ -30,14 +30,14 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
+from agents.actions import SIDES, Action
+from agents.strategies import ALL_STRATEGY_KEYS, STRATEGIES, strategy_keys
 from dashboards.catalog import CONFIG_ENV as CONFIG_ENV
 from dashboards.catalog import ConfigCatalog, NotOfferedError, page_lines, start_config
 from experiments.runner import model_tables
-from model.actions import SIDES, Action
 from model.config import (
     MEDIA_PRESETS,
     NAME_PATTERN,
-    SEED_MAX,
     ConfigError,
     ExperimentConfig,
     ModelSpec,
@@ -46,8 +46,7 @@ from model.config import (
     resolve_model,
 )
 from model.model import DiplomacyModel
-from model.strategies import ALL_STRATEGY_KEYS, STRATEGIES, strategy_keys
-from model.streams import replicate_seed
+from model.streams import SEED_MAX, replicate_seed
 
 ROLE_LABELS = {"negotiator": "Negotiator (N)", "adversary": "Adversary (A)"}
 """How the two sides are named on the page: by role, never by country."""
@@ -122,10 +121,10 @@ class Settings:
         spec = config.scenario_spec(scenario)
         return cls(
             scenario=scenario,
-            negotiator_strategy=spec.negotiator.strategy,
-            negotiator_options=dict(spec.negotiator.strategy_options),
-            adversary_strategy=spec.adversary.strategy,
-            adversary_options=dict(spec.adversary.strategy_options),
+            negotiator_strategy=spec.negotiator.strategy.name,
+            negotiator_options=spec.negotiator.strategy.config_values(),
+            adversary_strategy=spec.adversary.strategy.name,
+            adversary_options=spec.adversary.strategy.config_values(),
             deterrence=float(spec.negotiator.deterrence),
             media=media_choice(spec),
             observers=spec.observers,
@@ -326,7 +325,7 @@ class DashboardSession:
         """Strategies the page offers for `role` (scripted only where the scenario has one)."""
         names = [n for n in STRATEGIES if n != "scripted"]
         spec = self.config.scenario_spec(self.pending.scenario)
-        if spec.side(role).strategy == "scripted":
+        if spec.side(role).strategy.name == "scripted":
             names.append("scripted")
         return names
 
@@ -345,11 +344,15 @@ class DashboardSession:
         for key in [k for k in self.errors if k.startswith(role + ".")]:
             del self.errors[key]
         spec = self.config.scenario_spec(self.pending.scenario).side(role)
-        if spec.strategy == name:
-            options = dict(spec.strategy_options)
+        if spec.strategy.name == name:
+            options = spec.strategy.config_values()
         else:
             fields = STRATEGIES[name].Options.model_fields
-            options = {(f.alias or k): f.default for k, f in fields.items() if not f.is_required()}
+            options = {
+                (f.alias or k): f.default
+                for k, f in fields.items()
+                if k != "name" and not f.is_required()
+            }
             options.update(STRATEGY_DEFAULTS.get(name, {}))
         self.pending = dataclasses.replace(
             self.pending, **{f"{role}_strategy": name, f"{role}_options": options}

@@ -25,9 +25,9 @@ import pandas as pd
 import solara
 from mesa.visualization.utils import update_counter
 
+from agents.actions import SIDES, Action
 from dashboards.session import NETWORK_SAMPLE, ROLE_LABELS, Snapshot, action_label
 from dashboards.vega import VegaWidget
-from model.actions import SIDES, Action
 
 NEGOTIATOR_COLOUR = "#0072B2"
 """Okabe-Ito blue: the negotiator (N) in every view."""

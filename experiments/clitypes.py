@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from model.streams import SEED_MAX
+
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-SEED_MAX = 2**63 - 1
 FORCE_HELP = (
     "accept a config past the limits on planned runs and estimated memory "
     "(see experiments/limits.py)"

@@ -31,10 +31,10 @@ from scipy import stats
 
 from experiments.card_scenarios import adversary_walks, deep_merge
 from experiments.clitypes import EXIT_BAD_INPUT, EXIT_OK, positive_int
-from experiments.design import lhs_unit, parameter_kind, scale
+from experiments.design import lhs_unit, scale
 from experiments.errors import UsageError
 from experiments.sobol_design import nested, plausible_range, registry_paths
-from model.config import resolve_model
+from model.config import parameter_kind, resolve_model
 from model.model import DiplomacyModel
 from model.rules.evidence import positive_share
 from model.streams import replicate_seed

@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from model.actions import SIDES
+from agents.actions import SIDES
+from agents.strategies import ALL_STRATEGY_KEYS
 from model.config import ConfigError, ModelSpec, resolve_model
 from model.parameters import DYNAMICS_PARAMETERS, MECHANISM_NAMES, SIDE_PARAMETERS
-from model.strategies import ALL_STRATEGY_KEYS
 
 
 @cache

@@ -18,7 +18,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from agents import MediaOutlet, Observer, State
-from model.actions import SIDES, Action
+from agents.actions import SIDES, Action
+from agents.strategies import DecisionContext, build_strategy
 from model.config import ConfigError, ExperimentConfig, ModelSpec, default_model_spec
 from model.keywords import spec_with_keywords
 from model.network import small_world
@@ -43,8 +44,7 @@ from model.rules import (
 )
 from model.rules.evidence import EvidenceTable
 from model.spinup import CACHE, SpinUpState, spin_up_key
-from model.strategies import DecisionContext, build_strategy
-from model.streams import RandomStreams
+from model.streams import SEED_MAX, RandomStreams
 
 __all__ = ["BLOC_COLUMNS", "MEDIA_COLUMNS", "OUTPUT_COLUMNS", "DiplomacyModel", "StepActs"]
 
@@ -120,7 +120,7 @@ class SideEvidence:
 
 def _seed_from(rng: Any) -> int:
     if rng is None:
-        return int(np.random.SeedSequence().entropy % (2**63))
+        return int(np.random.SeedSequence().entropy % (SEED_MAX + 1))
     if isinstance(rng, bool):
         raise ConfigError([f"rng: expected an integer seed, found {rng!r}"])
     if isinstance(rng, int | np.integer):
@@ -128,7 +128,7 @@ def _seed_from(rng: Any) -> int:
             raise ConfigError([f"rng: expected an integer seed >= 0, found {rng}"])
         return int(rng)
     if isinstance(rng, np.random.Generator):
-        return int(rng.integers(2**63))
+        return int(rng.integers(SEED_MAX + 1))
     raise ConfigError([f"rng: expected an integer seed, found {type(rng).__name__}"])
 
 
@@ -246,7 +246,7 @@ class DiplomacyModel(mesa.Model):
         self.redline_crossings = 0
         self.crisis_index = 0.0
         self.states = [
-            State(self, role, build_strategy(side.strategy, side.strategy_options))
+            State(self, role, build_strategy(side.strategy))
             for role, side in zip(SIDES, sides, strict=True)
         ]
         self.negotiator, self.adversary = self.states
@@ -315,7 +315,7 @@ class DiplomacyModel(mesa.Model):
         self._slot_indexing = self.outlet_indexing[self.subscriptions.T]
         self._slot_stance = self.outlet_stances[:, self.subscriptions.T]
         self._disagreement = 0.0
-        self.outlets = [MediaOutlet(self, m, o) for m, o in enumerate(spec.media)]
+        self.outlets = [MediaOutlet(self, m, o.name) for m, o in enumerate(spec.media)]
 
     def _build_network(self) -> None:
         dyn = self.dynamics

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 Scope = Literal["model", "side", "dynamics"]
+Kind = Literal["bool", "int", "float"]
+"""The value type of a parameter or a switch."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,11 @@ class Parameter:
                 raise ValueError(f"parameter {self.name} needs a role")
             return self.default[0 if role == "negotiator" else 1]
         return self.default
+
+    @property
+    def kind(self) -> Kind:
+        """The value type: ``int`` for an integer parameter, else ``float``."""
+        return "int" if self.integer else "float"
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -994,6 +1001,7 @@ REGISTRY: tuple[Parameter, ...] = (
 del P
 
 BY_NAME: dict[str, Parameter] = {p.name: p for p in REGISTRY}
+POPULATION_PARAMETERS = tuple(p for p in REGISTRY if p.scope == "model")
 SIDE_PARAMETERS = tuple(p for p in REGISTRY if p.scope == "side")
 DYNAMICS_PARAMETERS = tuple(p for p in REGISTRY if p.scope == "dynamics")
 

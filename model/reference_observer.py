@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from model.actions import Action
+from agents.actions import Action
 from model.model import DiplomacyModel, SideEvidence
 
 if TYPE_CHECKING:

@@ -87,6 +87,5 @@ def spin_up_key(spec_data: Mapping[str, Any]) -> str:
     for role in ("negotiator", "adversary"):
         side = dict(data[role])
         side.pop("strategy", None)
-        side.pop("strategy_options", None)
         data[role] = side
     return json.dumps(data, sort_keys=True, separators=(",", ":"))

@@ -79,8 +79,8 @@ def legitimacy_label(page) -> str:
 
 def session_like(actions):
     """The dashboard's session replayed in-process: [(steps, role, action or None), ...]."""
+    from agents.actions import Action
     from dashboards.session import DashboardSession
-    from model.actions import Action
 
     session = DashboardSession.open(ROOT / "configs" / "baseline.yaml")
     for steps, role, action in actions:

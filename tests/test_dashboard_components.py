@@ -23,6 +23,7 @@ from altair.vegalite.v6.schema import core as vegalite_schema
 from solara.components.datatable import DataTableWidget
 
 import run
+from agents.actions import Action
 from dashboards import app, views
 from dashboards.session import (
     CONFIG_ENV,
@@ -33,7 +34,6 @@ from dashboards.session import (
 from dashboards.vega import VegaWidget, installed_libraries
 from experiments.runner import model_tables, simulate
 from model import DiplomacyModel, load_config
-from model.actions import Action
 from model.streams import replicate_seed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,9 +152,7 @@ def test_parameter_changes_are_pending_until_reset(session):
     assert session.pending_changes() == []
     spec = session.model.spec
     assert spec.observers == 200 and spec.negotiator.deterrence == 0.9
-    assert spec.adversary.strategy == "walk_away_at" and spec.adversary.strategy_options == {
-        "at": 5
-    }
+    assert spec.adversary.strategy.name == "walk_away_at" and spec.adversary.strategy.at == 5
     assert spec.media[0].name == "Partisan outlet for N"
     assert session.model.seed == replicate_seed(7, 0)
     session.step(6)

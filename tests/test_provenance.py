@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 import model.rules
+from agents.actions import SIDES
 from experiments import golden
 from model import documentation
-from model.actions import SIDES
 from model.model import DiplomacyModel
 from model.parameters import BY_NAME, REGISTRY
 from model.version import MODEL_VERSION

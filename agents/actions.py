@@ -1,4 +1,4 @@
-"""Actions a state can take in one step: postures (held until changed) and events."""
+"""Actions a state can take in one step (postures, held until changed, and events) and the roles."""
 
 from __future__ import annotations
 
@@ -72,3 +72,13 @@ AGREEMENT = "agreement"
 
 SIDES = ("negotiator", "adversary")
 """The two roles; index 0 is the negotiator, 1 the adversary, in every side-indexed array."""
+
+ADAPTIVE_ACTIONS = (
+    Action.ENGAGE,
+    Action.ADD_CONDITIONS,
+    Action.ESCALATE_RHETORIC,
+    Action.WALK_AWAY,
+    Action.SANCTION,
+)
+"""The actions the adaptive strategy chooses among, in the order of the utilities of rule 11
+(`model.rules.escalation.adaptive_utilities`)."""
