@@ -34,7 +34,6 @@ from agents.actions import SIDES, Action
 from agents.strategies import ALL_STRATEGY_KEYS, STRATEGIES, strategy_keys
 from dashboards.catalog import CONFIG_ENV as CONFIG_ENV
 from dashboards.catalog import ConfigCatalog, NotOfferedError, page_lines, start_config
-from experiments.runner import model_tables
 from model.config import (
     MEDIA_PRESETS,
     NAME_PATTERN,
@@ -45,6 +44,7 @@ from model.config import (
     load_config,
     resolve_model,
 )
+from model.live import model_tables
 from model.model import DiplomacyModel
 from model.streams import SEED_MAX, replicate_seed
 

@@ -32,8 +32,9 @@ from dashboards.session import (
     SessionError,
 )
 from dashboards.vega import VegaWidget, installed_libraries
-from experiments.runner import model_tables, simulate
+from experiments.runner import simulate
 from model import DiplomacyModel, load_config
+from model.live import model_tables
 from model.streams import replicate_seed
 
 ROOT = Path(__file__).resolve().parents[1]

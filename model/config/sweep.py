@@ -69,10 +69,9 @@ def sweepable_paths() -> tuple[str, ...]:
 def parameter_kind(path: str) -> Kind:
     """The value type of sweepable path `path`: ``bool``, ``int`` or ``float``.
 
-    Raises:
-        KeyError: if `path` names nothing that a sweep may vary.
+    A path that names nothing a sweep may vary is taken for a number (``float``).
     """
-    return sweep_kinds()[path]
+    return sweep_kinds().get(path, "float")
 
 
 def check_sweep(spec: ExperimentSpec, resolved: Mapping[str, ModelSpec]) -> list[str]:
