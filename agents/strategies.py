@@ -91,6 +91,24 @@ class StrategyOptions(BaseModel):
         """The keys a config gives this strategy beside `strategy` (``at``, ``from``, ...)."""
         return tuple(f.alias or k for k, f in cls.model_fields.items() if k != "name")
 
+    @classmethod
+    def number_keys(cls) -> dict[str, str]:
+        """The keys that take a number, each with its kind: ``int`` (a step) or ``float``."""
+        return {
+            f.alias or k: "int" if f.annotation is int else "float"
+            for k, f in cls.model_fields.items()
+            if f.annotation in (int, float)
+        }
+
+    @classmethod
+    def config_defaults(cls) -> dict[str, Any]:
+        """The keys a config may leave out, each with the value it then takes."""
+        return {
+            f.alias or k: f.default
+            for k, f in cls.model_fields.items()
+            if k != "name" and not f.is_required()
+        }
+
     def config_values(self) -> dict[str, Any]:
         """The strategy's keys as a config spells them: a timeline's steps are integers."""
         values = self.model_dump(by_alias=True, mode="json", exclude={"name"})

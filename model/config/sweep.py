@@ -41,11 +41,9 @@ MAX_SWEEP_VALUES = 1_000
 @functools.cache
 def _strategy_key_kinds() -> dict[str, Kind]:
     """The value type of every numeric strategy key (``at``: int, ``rationality``: float)."""
-    kinds: dict[str, Kind] = {}
+    kinds: dict[str, Any] = {}
     for strategy in STRATEGIES.values():
-        for key, info in strategy.Options.model_fields.items():
-            if info.annotation in (int, float):
-                kinds[info.alias or key] = "int" if info.annotation is int else "float"
+        kinds.update(strategy.Options.number_keys())
     return dict(sorted(kinds.items()))
 
 
