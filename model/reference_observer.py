@@ -16,7 +16,8 @@ import mesa
 import numpy as np
 
 from agents.actions import Action
-from model.model import DiplomacyModel, SideEvidence
+from model.acts import SideEvidence
+from model.model import DiplomacyModel
 
 if TYPE_CHECKING:
     from model.reference import ReferenceDiplomacyModel
