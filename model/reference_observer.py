@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
@@ -18,9 +17,6 @@ import numpy as np
 from agents.actions import Action
 from model.acts import SideEvidence
 from model.model import DiplomacyModel
-
-if TYPE_CHECKING:
-    from model.reference import ReferenceDiplomacyModel
 
 SIDE_SIGN = (1.0, -1.0)
 """sigma_s: +1 for the negotiator, -1 for the adversary."""
@@ -104,6 +100,9 @@ class Reading:
 class ReferenceObserver(mesa.Agent):
     """One observer holding its own state as plain floats and applying rules 3-8 to itself.
 
+    Its `model` is a `model.reference.ReferenceDiplomacyModel` (its `draws` says how the
+    observer gets its random numbers).
+
     Attributes:
         index: position in the model's observer arrays (and in `model.observers`).
         bloc: index of the observer's bloc.
@@ -123,7 +122,7 @@ class ReferenceObserver(mesa.Agent):
             `elite_influence` times as much).
     """
 
-    def __init__(self, model: ReferenceDiplomacyModel, index: int) -> None:
+    def __init__(self, model: DiplomacyModel, index: int) -> None:
         super().__init__(model)
         self.index = index
         self.bloc = int(model.observer_bloc[index])
