@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 import yaml
 
+from agents.actions import SIDES
 from experiments.card_scenarios import SOBOL_SCENARIOS
 from experiments.claim_effects import EFFECTS
 from model.parameters import BY_NAME, DYNAMICS_PARAMETERS, SIDE_PARAMETERS, Parameter
 
-SIDES = ("negotiator", "adversary")
 SAMPLES = 32
 """Saltelli's base sample N: N (D + 2) design points per scenario, without second order."""
 OBSERVERS = 200

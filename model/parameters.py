@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from agents.actions import SIDES
+
 Scope = Literal["model", "side", "dynamics"]
 Kind = Literal["bool", "int", "float"]
 """The value type of a parameter or a switch."""
@@ -42,9 +44,9 @@ class Parameter:
     def default_for(self, role: str | None = None) -> float | int:
         """The default value; side parameters have one per role (negotiator, adversary)."""
         if isinstance(self.default, tuple):
-            if role not in ("negotiator", "adversary"):
+            if role not in SIDES:
                 raise ValueError(f"parameter {self.name} needs a role")
-            return self.default[0 if role == "negotiator" else 1]
+            return self.default[SIDES.index(role)]
         return self.default
 
     @property
