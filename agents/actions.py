@@ -29,11 +29,6 @@ class Action(Enum):
         return self in _EVENTS
 
     @property
-    def is_posture(self) -> bool:
-        """Whether the action is a posture (held until the side takes up another)."""
-        return self not in _EVENTS
-
-    @property
     def at_table(self) -> bool:
         """Whether holding this posture keeps the side at the negotiating table."""
         return self in _AT_TABLE

@@ -25,7 +25,6 @@ from model.config import ConfigError, ExperimentConfig, ModelSpec, default_model
 from model.keywords import spec_with_keywords
 from model.observer_phases import ObserverPhases
 from model.outputs import BLOC_COLUMNS, MEDIA_COLUMNS, OUTPUT_COLUMNS, OutputRecorder
-from model.parameters import DYNAMICS_PARAMETERS
 from model.rules import logodds
 from model.rules.evidence import EvidenceTable
 from model.setup import SetUp
@@ -242,14 +241,3 @@ class DiplomacyModel(SetUp, SidePhases, ObserverPhases, OutputRecorder, mesa.Mod
             "legitimacy_adversary": self.legitimacy[1].copy(),
             "blame_adversary": self.blame.copy(),
         }
-
-    @property
-    def dynamics_values(self) -> dict[str, float]:
-        """The value of every dynamics parameter, by registry name."""
-        out = {}
-        for p in DYNAMICS_PARAMETERS:
-            value: Any = self.dynamics
-            for key in p.path:
-                value = getattr(value, key)
-            out[p.name] = value
-        return out

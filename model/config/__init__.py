@@ -14,16 +14,10 @@ One job per module, from the bottom up:
 Everything a user of the package needs is importable from here.
 """
 
-from model.config.errors import ConfigError, describe_error, format_path
-from model.config.experiment import ExperimentConfig, load_config, read_config_file
-from model.config.layering import (
-    MAX_RESOLVED_VALUES,
-    default_model_dict,
-    default_model_spec,
-    resolve_model,
-    unflatten,
-)
-from model.config.presets import DEFAULT_BLOCS, DEFAULT_MEDIA, MEDIA_PRESETS
+from model.config.errors import ConfigError, describe_error
+from model.config.experiment import ExperimentConfig, load_config
+from model.config.layering import MAX_RESOLVED_VALUES, default_model_spec, resolve_model
+from model.config.presets import DEFAULT_BLOCS, MEDIA_PRESETS
 from model.config.schema import (
     MAX_SCENARIOS,
     NAME_PATTERN,
@@ -39,7 +33,6 @@ from model.config.sweep import MAX_SWEEP_VALUES, parameter_kind, sweep_kinds, sw
 
 __all__ = [
     "DEFAULT_BLOCS",
-    "DEFAULT_MEDIA",
     "MAX_RESOLVED_VALUES",
     "MAX_SCENARIOS",
     "MAX_SWEEP_VALUES",
@@ -54,15 +47,11 @@ __all__ = [
     "RangeSpec",
     "SideSpec",
     "SweepSpec",
-    "default_model_dict",
     "default_model_spec",
     "describe_error",
-    "format_path",
     "load_config",
     "parameter_kind",
-    "read_config_file",
     "resolve_model",
     "sweep_kinds",
     "sweepable_paths",
-    "unflatten",
 ]
