@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from agents.actions import SIDES
-from agents.strategies import STRATEGIES, strategy_keys
+from agents.strategies import STRATEGIES
 from model.config import MEDIA_PRESETS, ExperimentConfig, ModelSpec, describe_error
 from model.parameters import BY_NAME
 from model.streams import SEED_MAX
@@ -186,7 +186,7 @@ class SetupForm:
         name, options = self.pending.strategy(role)
         label = f"{role}.{key}"
         kind = STRATEGIES[name].Options.number_keys().get(key)
-        if kind is None or key not in strategy_keys(name):
+        if kind is None:
             self.errors[label] = f"{label}: strategy {name} has no editable option {key!r}"
             return False
         self.drafts[label] = text
