@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 
 from agents.views import ArrayView
-
-if TYPE_CHECKING:
-    from model.config import OutletSpec
-    from model.model import DiplomacyModel
 
 
 class MediaOutlet(mesa.Agent):
@@ -33,7 +27,7 @@ class MediaOutlet(mesa.Agent):
     stance_adversary = ArrayView("outlet_stances", side=1)
     effective_indexing = ArrayView("outlet_indexing_effective")
 
-    def __init__(self, model: DiplomacyModel, index: int, spec: OutletSpec) -> None:
+    def __init__(self, model: mesa.Model, index: int, name: str) -> None:
         super().__init__(model)
         self.index = index
-        self.name = spec.name
+        self.name = name

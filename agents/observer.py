@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 
 from agents.views import ArrayView
-
-if TYPE_CHECKING:
-    from model.model import DiplomacyModel
 
 
 class Observer(mesa.Agent):
     """One observer (a public or an elite in a bloc) and its view of both states.
 
     Its state lives in the model's observer arrays, updated as whole arrays each step; this
-    agent is a view onto entry `index` of them, for inspection, reporters and the dashboard.
+    agent is a view onto entry `index` of them (in the `DiplomacyModel` that is its `model`),
+    for inspection and for Mesa's own tools: the model never reads an observer agent.
     `legitimacy_negotiator` and `legitimacy_adversary` are L^N and L^A in (0, 1), held as
     log-odds (`logodds_*`); `news_*` is the news of each side's acts it is still absorbing;
     `blame_adversary` is beta (share of blame on the adversary), `confidence_bound` is eps,
@@ -37,7 +33,7 @@ class Observer(mesa.Agent):
     strength_orientation = ArrayView("strength_orientation")
     is_elite = ArrayView("is_elite")
 
-    def __init__(self, model: DiplomacyModel, index: int) -> None:
+    def __init__(self, model: mesa.Model, index: int) -> None:
         super().__init__(model)
         self.index = index
 

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 
+from agents.actions import SIDES, Action
+from agents.strategies import DecisionContext, Strategy
 from agents.views import ArrayView
-from model.actions import SIDES, Action
-from model.strategies import DecisionContext, Strategy, build_strategy
-
-if TYPE_CHECKING:
-    from model.model import DiplomacyModel
 
 
 class State(mesa.Agent):
@@ -22,7 +17,8 @@ class State(mesa.Agent):
     dynamic state (the posture it holds, face F, good-faith record R, escalation cost C,
     belief pi that the other is preparing, red-line estimate mu with variance tau^2, weeks
     waiting at the table without progress) lives in the model; this agent is a view onto entry
-    `side` of the side-indexed arrays and holds its strategy and any intervention.
+    `side` of the side-indexed arrays and holds its strategy and any intervention. `model` is
+    the `DiplomacyModel` that owns the arrays (agents know it only through its attributes).
     """
 
     deterrence = ArrayView("deterrence", index_attr="side")
@@ -38,7 +34,7 @@ class State(mesa.Agent):
     redline_estimate = ArrayView("redline_mean", index_attr="side")
     redline_variance = ArrayView("redline_variance", index_attr="side")
 
-    def __init__(self, model: DiplomacyModel, role: str, strategy: Strategy) -> None:
+    def __init__(self, model: mesa.Model, role: str, strategy: Strategy) -> None:
         super().__init__(model)
         if role not in SIDES:
             raise ValueError(f"role must be one of {SIDES}, found {role!r}")
@@ -73,10 +69,6 @@ class State(mesa.Agent):
     def belief_error(self) -> float:
         """|pi - [other is preparing]|."""
         return abs(self.type_belief - float(self.other.preparing))
-
-    def set_strategy(self, name: str, options: dict | None = None) -> None:
-        """Replace the strategy (for interactive use)."""
-        self.strategy = build_strategy(name, options)
 
     def decide(self, context: DecisionContext) -> Action:
         """This step's action: the intervention if one is set, else the strategy's choice."""

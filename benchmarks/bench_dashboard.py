@@ -87,15 +87,11 @@ def in_process(steps: int) -> None:
     session = DashboardSession.open(ROOT / "configs" / "baseline.yaml")
     parts: dict[str, list[float]] = {"model step": [], "snapshot": [], "all chart specs": []}
     builders = [
-        views.legitimacy_spec,
-        views.narrative_spec,
-        views.crisis_spec,
-        lambda s: views.redline_spec(s, False),
-        views.bloc_spec,
-        views.gap_spec,
-        views.media_spec,
-        views.network_spec,
-        views.events_spec,
+        *(
+            (lambda s, chart=chart: chart.spec(s, False)) if chart.switch else chart.spec
+            for chart in views.CHARTS
+        ),
+        views.EVENT_STRIP.spec,
     ]
     for _ in range(steps):
         start = time.perf_counter()

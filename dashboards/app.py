@@ -18,39 +18,31 @@ the views. Redraws go through Mesa's `update_counter` as in SolaraViz.
 from __future__ import annotations
 
 import math
-import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import solara
 import solara.lab
-from mesa.visualization.utils import force_update, update_counter
+from mesa.visualization.utils import force_update
 
 from dashboards.catalog import ConfigCatalog, page_lines, start_config
 from dashboards.compare_page import ComparePage
-from dashboards.registry import registry, take_seat, touch_seat
-from dashboards.session import (
-    INTERVENTIONS,
-    ROLE_LABELS,
-    DashboardSession,
-    SessionError,
-    action_label,
+from dashboards.controls import (
+    Actions,
+    InterventionControls,
+    Problems,
+    RunControls,
+    SaveControls,
+    SetupControls,
+    report,
 )
-from dashboards.views import (
-    ADVERSARY_COLOUR,
-    INK,
-    MUTED,
-    NEGOTIATOR_COLOUR,
-    SIDE_COLOURS,
-    VIEWS,
-    EventStrip,
-    current_snapshot,
-)
-from model.actions import SIDES
-from model.config import NAME_PATTERN, ConfigError, load_config
+from dashboards.registry import registry, take_seat
+from dashboards.session import DashboardSession
+from dashboards.views import CHARTS, ChartCard, EventStrip, current_snapshot
+from experiments.palette import ADVERSARY_COLOUR, FOCUS, INK, MUTED, NEGOTIATOR_COLOUR, RULE
+from model.config import ConfigError, load_config
 
 TITLE = "Diplomacy and legitimacy: live"
 
@@ -74,7 +66,7 @@ CSS = f"""
 .view-card .v-card__title {{ font-size: 1.05rem; padding-bottom: 0; color: {INK}; }}
 .view-card .v-card__subtitle {{ padding-top: 4px; color: {MUTED}; }}
 .vega-embed {{ width: 100%; }}
-.kpi {{ border-left: 5px solid #AAB2BD; padding: 6px 12px; background: white;
+.kpi {{ border-left: 5px solid {RULE}; padding: 6px 12px; background: white;
         border-radius: 4px; box-shadow: 0 1px 3px rgba(0,0,0,.12); min-width: 150px; }}
 .kpi .kpi-label {{ font-size: 12px; color: {MUTED}; }}
 .kpi .kpi-value {{ font-size: 24px; font-weight: 500; color: {INK}; line-height: 1.2; }}
@@ -83,7 +75,7 @@ CSS = f"""
 .side-adversary {{ border-color: {ADVERSARY_COLOUR}; }}
 .side-heading {{ font-weight: 500; font-size: 14px; margin: 6px 0 2px 0; }}
 .control-note {{ font-size: 12px; color: {MUTED}; }}
-.v-btn:focus-visible, .v-input input:focus-visible {{ outline: 3px solid #56B4E9; }}
+.v-btn:focus-visible, .v-input input:focus-visible {{ outline: 3px solid {FOCUS}; }}
 """
 
 
@@ -100,291 +92,6 @@ def open_session() -> DashboardSession:
         session = DashboardSession.from_config(load_config(FALLBACK_CONFIG), configs=configs)
         session.problems = [f"config not opened: {line}" for line in page_lines(error, path.name)]
         return session
-
-
-@dataclass(frozen=True)
-class Actions:
-    """The page's way to change its session: each change redraws what depends on it.
-
-    A change of the controls bumps `controls` (the controls redraw); a change of the model
-    bumps Mesa's `update_counter` (the week counter, the indicators and the charts redraw, as
-    in SolaraViz). Any error becomes a message in the page; the last good model stays.
-    """
-
-    session: DashboardSession
-    controls: solara.Reactive[int]
-
-    def __call__(
-        self, action: Callable[..., Any], *args: Any, model: bool = False, controls: bool = True
-    ) -> Callable[..., None]:
-        """A callback running `action(*args)`; `model`/`controls`: what it changes."""
-
-        def run(*_: Any) -> None:
-            touch_seat()
-            failed = True
-            try:
-                action(*args)
-                failed = False
-            except SessionError as error:
-                self.session.problems = [str(error)]
-            except Exception as error:  # the page's edge: report, keep the last good model
-                self.session.problems = [f"error: {type(error).__name__}: {error}"]
-            if controls or failed:
-                self.session.revision += 1
-                self.controls.set(self.session.revision)
-            if model:
-                force_update()
-
-        return run
-
-
-def _raise(error: Exception) -> None:
-    raise error
-
-
-@solara.component
-def RunControls(
-    act: Actions,
-    playing: solara.Reactive[bool],
-    speed: solara.Reactive[int],
-    revision: int,
-) -> solara.Element:
-    """Reset, Play/Pause and Step, the week counter and the play speed.
-
-    It redraws on every step (it reads `update_counter`) and when the controls change
-    (`revision`, the session's count of changes).
-    """
-    update_counter.get()
-    session = act.session
-    pending = bool(session.pending_changes())
-
-    def reset() -> None:
-        playing.set(False)
-        session.reset()
-
-    def toggle() -> None:
-        touch_seat()
-        playing.set(not playing.value)
-
-    with solara.Card("Run", margin=0) as main:
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=f"Week {session.step_count} of {session.horizon}",
-            attributes={"data-testid": "step-counter", "aria-live": "polite"},
-            style=f"font-size: 20px; font-weight: 500; color: {INK};",
-        )
-        applied = session.applied
-        solara.Text(
-            f"{session.config.name} / {applied.scenario} · {applied.observers:,} observers · "
-            f"seed {applied.seed}",
-            classes=["control-note"],
-        )
-        if session.finished:
-            solara.Text("End of the run: Reset to start again.", classes=["control-note"])
-        with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
-            solara.Button(
-                "Reset",
-                icon_name="mdi-restart",
-                color="primary",
-                outlined=not pending,
-                on_click=act(reset, model=True),
-            )
-            solara.Button(
-                "Pause" if playing.value else "Play",
-                icon_name="mdi-pause" if playing.value else "mdi-play",
-                color="primary",
-                disabled=session.finished,
-                on_click=toggle,
-            )
-            solara.Button(
-                "Step",
-                icon_name="mdi-step-forward",
-                color="primary",
-                disabled=playing.value or session.finished,
-                on_click=act(session.step, model=True, controls=False),
-            )
-        solara.SliderInt("Speed (weeks per second)", value=speed, min=1, max=30, thumb_label=True)
-    return main
-
-
-@solara.component
-def InterventionControls(act: Actions, revision: int) -> solara.Element:
-    """Buttons that force a side's action from the next week until another click."""
-    session = act.session
-    with solara.Card("Interventions", margin=0) as main:
-        solara.Text(
-            "A click sets that side's action from the next week on, until another click or "
-            "'back to strategy'.",
-            classes=["control-note"],
-        )
-        for role in SIDES:
-            current = session.intervention(role)
-            strategy = session.applied.strategy(role)[0]
-            status = (
-                f"forced: {action_label(current)}"
-                if current is not None
-                else f"following its strategy ({strategy.replace('_', ' ')})"
-            )
-            solara.HTML(
-                tag="div",
-                unsafe_innerHTML=f"{ROLE_LABELS[role]} · {status}",
-                classes=["side-heading"],
-                attributes={"data-testid": f"status-{role}"},
-                style=f"color: {SIDE_COLOURS[role]}; filter: brightness(0.8);",
-            )
-            with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
-                for action in INTERVENTIONS[role]:
-                    active = current is action
-                    solara.Button(
-                        action_label(action),
-                        small=True,
-                        outlined=not active,
-                        dark=active,
-                        color=SIDE_COLOURS[role] if active else None,
-                        on_click=act(session.intervene, role, action),
-                        attributes={
-                            "aria-label": f"{ROLE_LABELS[role]}: {action_label(action)}",
-                            "aria-pressed": "true" if active else "false",
-                        },
-                    )
-                solara.Button(
-                    "back to strategy",
-                    small=True,
-                    text=True,
-                    disabled=current is None,
-                    on_click=act(session.intervene, role, None),
-                    attributes={"aria-label": f"{ROLE_LABELS[role]}: back to strategy"},
-                )
-    return main
-
-
-def _pending(label: str, changed: bool) -> str:
-    return f"{label} (pending)" if changed else label
-
-
-@solara.component
-def SetupControls(act: Actions, revision: int) -> solara.Element:
-    """The parameters that need a new model: they stay pending until Reset."""
-    session = act.session
-    applied, pending = session.applied, session.pending
-    changes = session.pending_changes()
-
-    with solara.Card("Set-up", subtitle="Changes apply on Reset", margin=0) as main:
-        configs = session.available_configs()
-        if configs:
-            current = session.config_path.name if session.config_path else configs[0]
-            solara.Select(
-                "Config (opens now)",
-                values=configs,
-                value=current,
-                on_value=lambda name: act(session.open_config, name, model=True)(),
-            )
-        solara.Select(
-            _pending("Scenario", pending.scenario != applied.scenario),
-            values=list(session.config.scenarios),
-            value=pending.scenario,
-            on_value=lambda name: act(session.set_scenario, name)(),
-        )
-        for role in SIDES:
-            name, _ = pending.strategy(role)
-            solara.Select(
-                _pending(
-                    f"{ROLE_LABELS[role]} strategy",
-                    pending.strategy(role) != applied.strategy(role),
-                ),
-                values=session.strategy_choices(role),
-                value=name,
-                on_value=lambda value, role=role: act(session.set_strategy, role, value)(),
-            )
-            for key, kind in session.option_fields(role):
-                label = f"{role}.{key}"
-                solara.InputText(
-                    f"{ROLE_LABELS[role]}: {key.replace('_', ' ')}"
-                    + (" (week)" if kind == "int" else ""),
-                    value=session.draft(label),
-                    on_value=lambda text, role=role, key=key: act(
-                        session.set_option, role, key, text or ""
-                    )(),
-                    error=session.errors.get(label, False),
-                )
-        solara.SliderFloat(
-            _pending(
-                f"Negotiator (N) deterrence: {pending.deterrence:.2f}",
-                pending.deterrence != applied.deterrence,
-            ),
-            value=pending.deterrence,
-            min=0.0,
-            max=1.0,
-            step=0.05,
-            on_value=lambda value: act(session.set_deterrence, value)(),
-        )
-        solara.Select(
-            _pending("Media ecology", pending.media != applied.media),
-            values=session.media_choices(),
-            value=pending.media,
-            on_value=lambda value: act(session.set_media, value)(),
-        )
-        solara.InputText(
-            _pending("Observers", pending.observers != applied.observers),
-            value=session.draft("observers"),
-            on_value=lambda text: act(session.set_observers, text or "")(),
-            error=session.errors.get("observers", False),
-        )
-        solara.InputText(
-            _pending("Seed (the config's base seed)", pending.seed != applied.seed),
-            value=session.draft("seed"),
-            on_value=lambda text: act(session.set_seed, text or "")(),
-            error=session.errors.get("seed", False),
-        )
-        if changes:
-            solara.Warning(
-                "Pending until Reset: " + "; ".join(changes),
-                dense=True,
-                attributes={"data-testid": "pending"},
-            )
-    return main
-
-
-@solara.component
-def SaveControls(act: Actions) -> solara.Element:
-    """Save as scenario: the session's actions as a scripted scenario in a YAML file."""
-    update_counter.get()
-    session = act.session
-    name, set_name = solara.use_state("dashboard_session")
-    valid = re.fullmatch(NAME_PATTERN, name or "") is not None
-    ready = session.step_count >= 1
-
-    def yaml_bytes() -> bytes:
-        try:
-            return session.scenario_yaml(name).encode("utf-8")
-        except SessionError as error:
-            act(_raise, error)()
-            return f"# not saved: {error}\n".encode()
-
-    with solara.Card(
-        "Save as scenario",
-        subtitle="Both sides' actions as a scripted scenario; replays exactly with run.py batch",
-        margin=0,
-    ) as main:
-        solara.InputText(
-            "Scenario name",
-            value=name,
-            on_value=lambda text: set_name(text or ""),
-            continuous_update=True,
-            error=False if valid else "only letters, digits, - and _",
-        )
-        if ready and valid:
-            solara.FileDownload(
-                data=yaml_bytes,
-                filename=f"{name}.yaml",
-                label="Save as scenario",
-                mime_type="application/x-yaml",
-            )
-        else:
-            solara.Button("Save as scenario", disabled=True, icon_name="mdi-content-save")
-            if not ready:
-                solara.Text("Take at least one step first.", classes=["control-note"])
-    return main
 
 
 def _kpi(label: str, value: str, delta: str = "", side: str | None = None) -> None:
@@ -434,23 +141,6 @@ def Indicators(session: DashboardSession) -> solara.Element:
 
 
 @solara.component
-def Problems(act: Actions, revision: int) -> solara.Element:
-    """Page-level messages (a config or settings that did not validate), with a dismiss."""
-    session = act.session
-    with solara.Column(gap="4px") as main:
-        if session.problems:
-            for line in session.problems:
-                solara.Error(line, dense=True, attributes={"data-testid": "problem"})
-            solara.Button(
-                "Dismiss",
-                text=True,
-                small=True,
-                on_click=act(session.dismiss_problems),
-            )
-    return main
-
-
-@solara.component
 def LivePage(session: DashboardSession) -> solara.Element:
     """The live page: the controls at the left; indicators, event strip and views beside.
 
@@ -464,13 +154,13 @@ def LivePage(session: DashboardSession) -> solara.Element:
     revision = controls.value
 
     def play(stop: threading.Event) -> None:
-        model = session.model
+        run = session.run
         while playing.value and not stop.is_set():
             began = time.perf_counter()
             try:
-                done = session.step(model=model)
+                done = session.step(run=run)
             except Exception as error:  # report in the page, stop playing
-                act(_raise, error)()
+                report(act, error)
                 done = 0
             if done == 0:
                 playing.set(False)
@@ -497,8 +187,8 @@ def LivePage(session: DashboardSession) -> solara.Element:
             Indicators(session)
             EventStrip(session)
             with solara.Div(classes=["view-grid"]):
-                for view in VIEWS:
-                    view(session)
+                for chart in CHARTS:
+                    ChartCard(chart, session)
             solara.Text(
                 "Every figure is a model index, not a forecast.",
                 style={"color": MUTED, "font-size": "12px"},

@@ -23,9 +23,9 @@ import pandas as pd
 import solara
 
 from dashboards.catalog import NotOfferedError, ResultsCatalog, results_root
+from dashboards.charts.kit import finish
 from dashboards.registry import touch_seat
 from dashboards.vega import VegaWidget
-from dashboards.views import _finish
 from experiments.analysis import DEFAULT_METRICS, NUMERIC_METRICS
 from experiments.compare import (
     difference_curve,
@@ -34,10 +34,8 @@ from experiments.compare import (
     paired_differences,
 )
 from experiments.errors import UsageError
+from experiments.palette import MUTED, SCENARIO_COLOURS_BESIDE_SIDES
 from experiments.store import open_results
-
-SCENARIO_COLOURS = ("#000000", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
-"""Okabe-Ito colours for scenarios (not the blue and orange of the two sides)."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +117,10 @@ def offered_comparison(
 
 
 def _scale(scenarios: tuple[str, ...]) -> alt.Scale:
-    colours = [SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)] for i in range(len(scenarios))]
+    colours = [
+        SCENARIO_COLOURS_BESIDE_SIDES[i % len(SCENARIO_COLOURS_BESIDE_SIDES)]
+        for i in range(len(scenarios))
+    ]
     return alt.Scale(domain=list(scenarios), range=colours)
 
 
@@ -133,7 +134,7 @@ def bands_spec(data: ComparisonData, metric: str) -> dict[str, Any]:
         base.mark_area(opacity=0.25).encode(y=alt.Y("low:Q", title=metric), y2="high:Q")
         + base.mark_line().encode(y="mean:Q")
     ).properties(width="container", height=260)
-    spec = _finish(chart)
+    spec = finish(chart)
     spec["description"] = f"Ensemble mean of {metric} per scenario with 95% interval bands"
     return spec
 
@@ -145,7 +146,7 @@ def differences_spec(data: ComparisonData, metric: str, baseline: str) -> dict[s
         x=alt.X("step:Q", title="Week"),
         color=alt.Color("scenario:N", scale=_scale((baseline, *scenarios)), title="Scenario"),
     )
-    zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#555").encode(y="zero:Q")
+    zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color=MUTED).encode(y="zero:Q")
     chart = (
         zero
         + base.mark_area(opacity=0.25).encode(
@@ -153,7 +154,7 @@ def differences_spec(data: ComparisonData, metric: str, baseline: str) -> dict[s
         )
         + base.mark_line().encode(y="mean:Q")
     ).properties(width="container", height=260)
-    spec = _finish(chart)
+    spec = finish(chart)
     spec["description"] = f"Paired difference of {metric} from {baseline}, 95% bootstrap bands"
     return spec
 

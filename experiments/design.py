@@ -26,15 +26,12 @@ import math
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
-from model.config import ExperimentConfig, RangeSpec, SweepSpec
-from model.parameters import BY_NAME
-from model.strategies import STRATEGIES
-
-Kind = Literal["bool", "int", "float"]
+from model.config import ExperimentConfig, RangeSpec, SweepSpec, parameter_kind
+from model.parameters import Kind
 
 _DESIGN_TAG = (2**32 - 1, 0x5A17)
 """Entropy words that keep the design's seed apart from every replicate seed."""
@@ -74,23 +71,6 @@ class Design:
             "names": list(self.parameters),
             "bounds": [list(self.bounds[p]) for p in self.parameters],
         }
-
-
-def parameter_kind(path: str) -> Kind:
-    """The value type of a sweepable dotted path: ``bool``, ``int`` or ``float``."""
-    parts = path.split(".")
-    name = parts[-1]
-    if parts[0] == "mechanisms":
-        return "bool"
-    if "initial_legitimacy" in parts:
-        return "float"
-    if name in BY_NAME:
-        return "int" if BY_NAME[name].integer else "float"
-    for strategy in STRATEGIES.values():
-        for key, info in strategy.Options.model_fields.items():
-            if (info.alias or key) == name:
-                return "int" if info.annotation is int else "float"
-    return "float"
 
 
 def design_seed(base_seed: int) -> int:

@@ -32,8 +32,9 @@ import pandas as pd
 from experiments.discover_boxes import CHANCE_QP, Box
 from experiments.discover_replay import replay_yaml
 from experiments.discovery import Discovery
-from experiments.figures import CAPTION, PALETTE
+from experiments.figures import CAPTION
 from experiments.io import ensure_writable_dir, write_atomic, write_text
+from experiments.palette import SCENARIO_COLOURS as PALETTE
 
 NOTE = (
     "Model indices from simulated ensembles, not forecasts: a box says where in the sweep "

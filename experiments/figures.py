@@ -1,8 +1,7 @@
 """Figures of a comparison (matplotlib, written as PNG files).
 
-Every figure says in its caption that it shows model indices, not forecasts. Colours are the
-Okabe-Ito palette, safe for colour-blind readers; the negotiator is blue and the adversary
-orange wherever the two sides appear together.
+Every figure says in its caption that it shows model indices, not forecasts. Colours come from
+`experiments.palette` (Okabe-Ito, safe for colour-blind readers), shared with the dashboard.
 """
 
 from __future__ import annotations
@@ -18,11 +17,8 @@ import numpy as np
 import pandas as pd
 
 from experiments.io import write_atomic
+from experiments.palette import SCENARIO_COLOURS
 
-SIDE_COLOURS = {"negotiator": "#0072B2", "adversary": "#E69F00"}
-"""Okabe-Ito blue and orange for the two sides, wherever both appear."""
-PALETTE = ("#000000", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#0072B2", "#E69F00", "#F0E442")
-"""Okabe-Ito colours for scenarios, the baseline (first) in black."""
 CAPTION = "Model indices from simulated ensembles, not forecasts."
 
 
@@ -41,7 +37,7 @@ def trajectories(bands: pd.DataFrame, metric: str, path: Path) -> Path:
     """
     fig, ax = plt.subplots(figsize=(8, 4.5))
     for i, (scenario, rows) in enumerate(bands.groupby("scenario", sort=False)):
-        colour = PALETTE[i % len(PALETTE)]
+        colour = SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]
         points = rows["design_point"].unique()
         for k, (_, one) in enumerate(rows.groupby("design_point")):
             label = scenario if k == 0 else None
@@ -69,7 +65,7 @@ def difference_curves(
     fig, ax = plt.subplots(figsize=(8, 4.5))
     ax.axhline(0.0, color="#333333", linewidth=0.8)
     for i, (scenario, curve) in enumerate(curves.items()):
-        colour = PALETTE[(i + 1) % len(PALETTE)]
+        colour = SCENARIO_COLOURS[(i + 1) % len(SCENARIO_COLOURS)]
         ax.fill_between(
             curve["step"], curve["low"], curve["high"], color=colour, alpha=0.25, linewidth=0
         )
@@ -96,7 +92,7 @@ def sobol_bars(indices: pd.DataFrame, metric: str, path: Path) -> Path:
             rows["S1"],
             0.4,
             yerr=rows["S1_conf"],
-            color=PALETTE[0],
+            color=SCENARIO_COLOURS[0],
             label="first order S1",
             capsize=3,
         )
@@ -105,7 +101,7 @@ def sobol_bars(indices: pd.DataFrame, metric: str, path: Path) -> Path:
             rows["ST"],
             0.4,
             yerr=rows["ST_conf"],
-            color=PALETTE[1],
+            color=SCENARIO_COLOURS[1],
             label="total ST",
             capsize=3,
         )
@@ -156,7 +152,7 @@ def parameter_scatter(
                 rows[parameter],
                 rows[metric],
                 s=14,
-                color=PALETTE[i % len(PALETTE)],
+                color=SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)],
                 label=scenario,
                 alpha=0.8,
             )

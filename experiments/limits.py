@@ -9,7 +9,7 @@ BENCHMARKS.md, "Hostile configs"); it errs on the high side.
 
 The limits of the config file itself (its size, how many values its aliases expand to, how
 deep it nests, how many scenarios and grid values it has, how much validating it resolves)
-are in `model.config_yaml` and `model.config`: those are refused whatever the options.
+are in `model.config` (`loading` and `experiment`): those are refused whatever the options.
 """
 
 from __future__ import annotations

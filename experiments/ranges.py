@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from model.actions import SIDES
+from agents.actions import SIDES
 from model.config import ORDERED_RANGES
 from model.parameters import BY_NAME, DYNAMICS_PARAMETERS, SIDE_PARAMETERS, Parameter
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from agents.actions import SIDES
 from experiments.io import ensure_writable_dir, write_parquet, write_text
 from experiments.runner import RunResult, simulate
 from model.config import ExperimentConfig
@@ -88,7 +89,7 @@ def summary(run: SingleRun) -> str:
         a, b = float(first[column]), float(last[column])
         lines.append(f"  {column:<24}{a:>8.3f}{b:>8.3f}{b - a:>+9.3f}")
     lines.append(f"  {'redline_crossings':<24}{'':>8}{int(last['redline_crossings']):>8d}")
-    for role in ("negotiator", "adversary"):
+    for role in SIDES:
         lines.append(f"  actions of the {role}: {_action_counts(ts[f'action_{role}'])}")
     lines.append("  (model indices, not forecasts)")
     lines.append(f"wrote {run.out / 'run.parquet'}")

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from model.actions import ACTIONS, AGREEMENT
+from agents.actions import ACTIONS, AGREEMENT
 from model.config import DEFAULT_BLOCS, MEDIA_PRESETS
 from model.parameters import MECHANISMS, REGISTRY, Mechanism, Parameter
 

@@ -16,18 +16,22 @@ from typing import Any
 
 import numpy as np
 
-from model.actions import SIDES
+from agents.actions import SIDES
+from agents.strategies import ALL_STRATEGY_KEYS
 from model.config import ConfigError, ModelSpec, resolve_model
-from model.parameters import DYNAMICS_PARAMETERS, MECHANISM_NAMES, SIDE_PARAMETERS
-from model.strategies import ALL_STRATEGY_KEYS
+from model.parameters import (
+    DYNAMICS_PARAMETERS,
+    MECHANISM_NAMES,
+    POPULATION_PARAMETERS,
+    SIDE_PARAMETERS,
+)
 
 
 @cache
 def keyword_paths() -> dict[str, tuple[str, ...]]:
     """Every keyword parameter and the path of the `model` value it sets."""
-    paths: dict[str, tuple[str, ...]] = {
-        "observers": ("observers",),
-        "elite_share": ("elite_share",),
+    paths: dict[str, tuple[str, ...]] = {p.name: p.path for p in POPULATION_PARAMETERS}
+    paths |= {
         "peer_model": ("peer_model",),
         "media": ("media",),
         "media_ecology": ("media",),

@@ -1,20 +1,19 @@
 """The outputs of one step: the model-level columns of MODEL_SPEC and the bloc and media tables.
 
-`record_step` reads the model's arrays after a step (or after set-up, for step 0), adds one row
-to each of the model's DataCollector tables and returns the model-level row.
+`OutputRecorder` is the part of `DiplomacyModel` that reads the model's arrays after a step (or
+after set-up, for step 0) and adds one row to each of its DataCollector tables.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import Any
 
+import mesa
 import numpy as np
 
 from model.metrics import bimodality, narrative_share, polarization
 from model.rules import blocs
-
-if TYPE_CHECKING:
-    from model.model import DiplomacyModel
 
 OUTPUT_COLUMNS = (
     "step",
@@ -80,125 +79,133 @@ outlet reports of each side on average over observers (evidence units), where it
 each side, and its indexing to the news after elite disagreement."""
 
 
-def record_step(model: DiplomacyModel) -> dict[str, Any]:
-    """Collect this step's outputs into the model's DataCollector; return the model-level row."""
-    row = model_row(model)
-    model.current = row
-    model.datacollector.collect(model)
-    by_bloc = _bloc_rows(model)
-    for row_of_bloc in by_bloc:
-        model.datacollector.add_table_row("blocs", row_of_bloc)
-    for m, outlet in enumerate(model.outlets):
-        model.datacollector.add_table_row(
-            "media",
-            {
-                "step": model.steps,
-                "outlet": outlet.name,
-                "report_negotiator": float(model.outlet_reports[0, m]),
-                "report_adversary": float(model.outlet_reports[1, m]),
-                "stance_negotiator": float(model.outlet_stances[0, m]),
-                "stance_adversary": float(model.outlet_stances[1, m]),
-                "effective_indexing": float(model.outlet_indexing_effective[m]),
-            },
+def read_column(name: str, model: Any) -> Any:
+    """DataCollector reporter: one precomputed output column of the model's current step."""
+    return model.current[name]
+
+
+class OutputRecorder:
+    """Records each step's outputs (a part of `DiplomacyModel`)."""
+
+    def _start_recording(self) -> None:
+        """The DataCollector of the outputs: model-level columns, the bloc and media tables."""
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: partial(read_column, name) for name in OUTPUT_COLUMNS},
+            tables={"blocs": list(BLOC_COLUMNS), "media": list(MEDIA_COLUMNS)},
         )
-    return row
 
-
-def model_row(model: DiplomacyModel) -> dict[str, Any]:
-    """The model-level output columns of the current step."""
-    legit = model.legitimacy
-    gap = legit[0] - legit[1]
-    action = [a.value if a is not None else None for a in model.actions]
-    compliance = _compliance(model)
-    return {
-        "step": model.steps,
-        "action_negotiator": action[0],
-        "action_adversary": action[1],
-        "talks": model.talks,
-        "legitimacy_negotiator": float(legit[0].mean()),
-        "legitimacy_adversary": float(legit[1].mean()),
-        "legitimacy_gap": float(gap.mean()),
-        "narrative_share": narrative_share(gap),
-        "blame_adversary": float(model.blame.mean()),
-        "salience": float(model.salience),
-        "escalation_cost_negotiator": float(model.escalation_cost[0]),
-        "escalation_cost_adversary": float(model.escalation_cost[1]),
-        "belief_error_negotiator": float(abs(model.type_belief[0] - model.preparing[1])),
-        "belief_error_adversary": float(abs(model.type_belief[1] - model.preparing[0])),
-        "redline_uncertainty_negotiator": float(np.sqrt(model.redline_variance[0])),
-        "redline_uncertainty_adversary": float(np.sqrt(model.redline_variance[1])),
-        "deal_progress": float(model.deal_progress),
-        "redline_crossings": int(model.redline_crossings),
-        "crisis_index": float(model.crisis_index),
-        "sanction_compliance": blocs.weighted_mean(compliance, model.bloc_weight),
-        "vote_yes_share": blocs.weighted_mean(model.vote_yes_by_bloc, model.bloc_weight),
-        "polarization": polarization(gap),
-        "gap_spread": float(gap.std()),
-        "spread_negotiator": float(legit[0].std()),
-        "spread_adversary": float(legit[1].std()),
-        "logodds_negotiator": float(model.logodds[0].mean()),
-        "logodds_adversary": float(model.logodds[1].mean()),
-        "agreements": int(model.agreements),
-        "bimodality": bimodality(gap),
-    }
-
-
-def _bloc_means(model: DiplomacyModel, values: np.ndarray) -> np.ndarray:
-    return blocs.bloc_means(values, model.observer_bloc, len(model.bloc_names), model._bloc_counts)
-
-
-def _compliance(model: DiplomacyModel) -> np.ndarray:
-    dyn = model.dynamics
-    return blocs.sanction_compliance(
-        model.bloc_legitimacy[1],
-        model.bloc_legitimacy[0],
-        model.bloc_scepticism,
-        model.bloc_exposure,
-        dyn.compliance_intercept,
-        dyn.compliance_legitimacy,
-        dyn.compliance_scepticism,
-        dyn.compliance_exposure,
-    )
-
-
-def _bloc_rows(model: DiplomacyModel) -> list[dict[str, Any]]:
-    legit = model.legitimacy
-    gap = legit[0] - legit[1]
-    by_bloc = {
-        "legitimacy_negotiator": model.bloc_legitimacy[0],
-        "legitimacy_adversary": model.bloc_legitimacy[1],
-        "legitimacy_gap": model.bloc_legitimacy[0] - model.bloc_legitimacy[1],
-        "narrative_share": _bloc_means(model, (gap > 0).astype(float)),
-        "blame_adversary": _bloc_means(model, model.blame),
-    }
-    n_blocs = len(model.bloc_names)
-    elites = model.bloc_elites
-    elite_sums = np.stack(
-        [
-            np.bincount(
-                model.observer_bloc,
-                weights=np.where(model.is_elite, legit[s], 0.0),
-                minlength=n_blocs,
+    def _record(self) -> dict[str, Any]:
+        """Collect this step's outputs into the DataCollector; return the model-level row."""
+        row = self._model_row()
+        self.current = row
+        self.datacollector.collect(self)
+        by_bloc = self._bloc_rows()
+        for row_of_bloc in by_bloc:
+            self.datacollector.add_table_row("blocs", row_of_bloc)
+        for m, outlet in enumerate(self.outlets):
+            self.datacollector.add_table_row(
+                "media",
+                {
+                    "step": self.steps,
+                    "outlet": outlet.name,
+                    "report_negotiator": float(self.outlet_reports[0, m]),
+                    "report_adversary": float(self.outlet_reports[1, m]),
+                    "stance_negotiator": float(self.outlet_stances[0, m]),
+                    "stance_adversary": float(self.outlet_stances[1, m]),
+                    "effective_indexing": float(self.outlet_indexing_effective[m]),
+                },
             )
-            for s in range(2)
-        ]
-    )
-    all_sums = model.bloc_legitimacy * model._bloc_counts
-    with np.errstate(invalid="ignore", divide="ignore"):
-        elite_means = elite_sums / elites
-        public_means = (all_sums - elite_sums) / (model._bloc_counts - elites)
-    compliance = _compliance(model)
-    return [
-        {
-            "step": model.steps,
-            "bloc": name,
-            **{key: float(values[k]) for key, values in by_bloc.items()},
-            "elite_legitimacy_negotiator": float(elite_means[0][k]),
-            "elite_legitimacy_adversary": float(elite_means[1][k]),
-            "public_legitimacy_negotiator": float(public_means[0][k]),
-            "public_legitimacy_adversary": float(public_means[1][k]),
-            "sanction_compliance": float(compliance[k]),
-            "vote_yes_share": float(model.vote_yes_by_bloc[k]),
+        return row
+
+    def _model_row(self) -> dict[str, Any]:
+        """The model-level output columns of the current step."""
+        legit = self.legitimacy
+        gap = legit[0] - legit[1]
+        action = [a.value if a is not None else None for a in self.actions]
+        compliance = self._compliance()
+        return {
+            "step": self.steps,
+            "action_negotiator": action[0],
+            "action_adversary": action[1],
+            "talks": self.talks,
+            "legitimacy_negotiator": float(legit[0].mean()),
+            "legitimacy_adversary": float(legit[1].mean()),
+            "legitimacy_gap": float(gap.mean()),
+            "narrative_share": narrative_share(gap),
+            "blame_adversary": float(self.blame.mean()),
+            "salience": float(self.salience),
+            "escalation_cost_negotiator": float(self.escalation_cost[0]),
+            "escalation_cost_adversary": float(self.escalation_cost[1]),
+            "belief_error_negotiator": float(abs(self.type_belief[0] - self.preparing[1])),
+            "belief_error_adversary": float(abs(self.type_belief[1] - self.preparing[0])),
+            "redline_uncertainty_negotiator": float(np.sqrt(self.redline_variance[0])),
+            "redline_uncertainty_adversary": float(np.sqrt(self.redline_variance[1])),
+            "deal_progress": float(self.deal_progress),
+            "redline_crossings": int(self.redline_crossings),
+            "crisis_index": float(self.crisis_index),
+            "sanction_compliance": blocs.weighted_mean(compliance, self.bloc_weight),
+            "vote_yes_share": blocs.weighted_mean(self.vote_yes_by_bloc, self.bloc_weight),
+            "polarization": polarization(gap),
+            "gap_spread": float(gap.std()),
+            "spread_negotiator": float(legit[0].std()),
+            "spread_adversary": float(legit[1].std()),
+            "logodds_negotiator": float(self.logodds[0].mean()),
+            "logodds_adversary": float(self.logodds[1].mean()),
+            "agreements": int(self.agreements),
+            "bimodality": bimodality(gap),
         }
-        for k, name in enumerate(model.bloc_names)
-    ]
+
+    def _compliance(self) -> np.ndarray:
+        dyn = self.dynamics
+        return blocs.sanction_compliance(
+            self.bloc_legitimacy[1],
+            self.bloc_legitimacy[0],
+            self.bloc_scepticism,
+            self.bloc_exposure,
+            dyn.compliance_intercept,
+            dyn.compliance_legitimacy,
+            dyn.compliance_scepticism,
+            dyn.compliance_exposure,
+        )
+
+    def _bloc_rows(self) -> list[dict[str, Any]]:
+        legit = self.legitimacy
+        gap = legit[0] - legit[1]
+        by_bloc = {
+            "legitimacy_negotiator": self.bloc_legitimacy[0],
+            "legitimacy_adversary": self.bloc_legitimacy[1],
+            "legitimacy_gap": self.bloc_legitimacy[0] - self.bloc_legitimacy[1],
+            "narrative_share": self._bloc_means((gap > 0).astype(float)),
+            "blame_adversary": self._bloc_means(self.blame),
+        }
+        n_blocs = len(self.bloc_names)
+        elites = self.bloc_elites
+        elite_sums = np.stack(
+            [
+                np.bincount(
+                    self.observer_bloc,
+                    weights=np.where(self.is_elite, legit[s], 0.0),
+                    minlength=n_blocs,
+                )
+                for s in range(2)
+            ]
+        )
+        all_sums = self.bloc_legitimacy * self._bloc_counts
+        with np.errstate(invalid="ignore", divide="ignore"):
+            elite_means = elite_sums / elites
+            public_means = (all_sums - elite_sums) / (self._bloc_counts - elites)
+        compliance = self._compliance()
+        return [
+            {
+                "step": self.steps,
+                "bloc": name,
+                **{key: float(values[k]) for key, values in by_bloc.items()},
+                "elite_legitimacy_negotiator": float(elite_means[0][k]),
+                "elite_legitimacy_adversary": float(elite_means[1][k]),
+                "public_legitimacy_negotiator": float(public_means[0][k]),
+                "public_legitimacy_adversary": float(public_means[1][k]),
+                "sanction_compliance": float(compliance[k]),
+                "vote_yes_share": float(self.vote_yes_by_bloc[k]),
+            }
+            for k, name in enumerate(self.bloc_names)
+        ]

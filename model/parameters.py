@@ -19,7 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from agents.actions import SIDES
+
 Scope = Literal["model", "side", "dynamics"]
+Kind = Literal["bool", "int", "float"]
+"""The value type of a parameter or a switch."""
 
 
 @dataclass(frozen=True)
@@ -40,10 +44,15 @@ class Parameter:
     def default_for(self, role: str | None = None) -> float | int:
         """The default value; side parameters have one per role (negotiator, adversary)."""
         if isinstance(self.default, tuple):
-            if role not in ("negotiator", "adversary"):
+            if role not in SIDES:
                 raise ValueError(f"parameter {self.name} needs a role")
-            return self.default[0 if role == "negotiator" else 1]
+            return self.default[SIDES.index(role)]
         return self.default
+
+    @property
+    def kind(self) -> Kind:
+        """The value type: ``int`` for an integer parameter, else ``float``."""
+        return "int" if self.integer else "float"
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -994,6 +1003,7 @@ REGISTRY: tuple[Parameter, ...] = (
 del P
 
 BY_NAME: dict[str, Parameter] = {p.name: p for p in REGISTRY}
+POPULATION_PARAMETERS = tuple(p for p in REGISTRY if p.scope == "model")
 SIDE_PARAMETERS = tuple(p for p in REGISTRY if p.scope == "side")
 DYNAMICS_PARAMETERS = tuple(p for p in REGISTRY if p.scope == "dynamics")
 

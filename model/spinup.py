@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from agents.actions import SIDES
+
 CACHE_BYTES = 256 * 2**20
 """Most bytes of observer arrays the cache keeps; the oldest entries go first."""
 
@@ -84,9 +86,8 @@ def spin_up_key(spec_data: Mapping[str, Any]) -> str:
 
     data = copy.deepcopy(dict(spec_data))
     data.pop("salience_shocks", None)
-    for role in ("negotiator", "adversary"):
+    for role in SIDES:
         side = dict(data[role])
         side.pop("strategy", None)
-        side.pop("strategy_options", None)
         data[role] = side
     return json.dumps(data, sort_keys=True, separators=(",", ":"))

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+SEED_MAX = 2**63 - 1
+"""The largest seed: a run's seed and a config's base seed are integers from 0 to SEED_MAX."""
+
 STREAM_NAMES = (
     "initialization",
     "media",

@@ -24,6 +24,7 @@ from ensemble import (
 from scipy import stats
 
 from model.config import ModelSpec, load_config
+from model.config.strategy import flat_strategy
 
 pytestmark = pytest.mark.slow
 
@@ -68,9 +69,8 @@ INFORMATION = load_config("configs/information.yaml")
 def _information(scenario: str) -> ModelSpec:
     spec = INFORMATION.scenario_spec(scenario)
     return verify(
-        negotiator=spec.negotiator.model_dump(include={"strategy"})
-        | spec.negotiator.strategy_options,
-        adversary=spec.adversary.model_dump(include={"strategy"}) | spec.adversary.strategy_options,
+        negotiator=flat_strategy(spec.negotiator.strategy),
+        adversary=flat_strategy(spec.adversary.strategy),
         observers=300,
     )
 

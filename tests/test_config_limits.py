@@ -1,7 +1,7 @@
 """Configs that would exhaust the machine are refused in one line, through the real command line.
 
 Two kinds of limit (INTERFACE.md, Validation): a config file past the limits of
-`model.config_yaml` (its size, the values its aliases expand to, its nesting) or of
+`model.config.loading` (its size, the values its aliases expand to, its nesting) or of
 `model.config` (scenarios, grid values) is refused whatever the options; a valid config that
 plans more than `experiments.limits` allows (planned runs, estimated memory) is refused unless
 `--force`. Each case runs `python run.py validate` (or `run`, `batch`) in a subprocess and
@@ -19,13 +19,13 @@ import pytest
 
 from experiments import limits
 from experiments.design import design_points, design_size
-from model import config_yaml
 from model.config import (
     MAX_RESOLVED_VALUES,
     MAX_SCENARIOS,
     MAX_SWEEP_VALUES,
     ConfigError,
     load_config,
+    loading,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,7 +85,7 @@ def alias_bomb(levels: int) -> str:
 def test_alias_bomb_is_refused_while_reading(tmp_path: Path, levels: int) -> None:
     path = _write(tmp_path, alias_bomb(levels))
     line = _one_line(_run("validate", "--force", str(path)), f"{path}: line ")
-    assert f"more than {config_yaml.MAX_VALUES:,} values" in line
+    assert f"more than {loading.MAX_VALUES:,} values" in line
     assert "alias" in line
 
 
@@ -121,13 +121,13 @@ def test_huge_file_is_refused_before_reading(tmp_path: Path) -> None:
         stream.write(BASE.encode())
         stream.truncate(50_000_000)
     line = _one_line(_run("validate", "--force", str(path)), f"{path}: file too large")
-    assert f"at most {config_yaml.MAX_CONFIG_BYTES:,} bytes" in line
+    assert f"at most {loading.MAX_CONFIG_BYTES:,} bytes" in line
     assert "found 50,000,000 bytes" in line
 
 
 def test_file_just_past_the_size_limit_is_refused(tmp_path: Path) -> None:
     filler = "# " + "x" * 98 + "\n"
-    count = config_yaml.MAX_CONFIG_BYTES // len(filler) + 1
+    count = loading.MAX_CONFIG_BYTES // len(filler) + 1
     path = _write(tmp_path, BASE + filler * count)
     line = _one_line(_run("validate", str(path)), f"{path}: file too large")
     assert f"found {path.stat().st_size:,} bytes" in line
@@ -149,7 +149,7 @@ def test_deep_nesting_is_refused(tmp_path: Path, text: str) -> None:
 
 
 def test_nesting_within_the_limit_is_read(tmp_path: Path) -> None:
-    depth = config_yaml.MAX_DEPTH - 1
+    depth = loading.MAX_DEPTH - 1
     text = BASE + "description: " + "[" * depth + "]" * depth + "\n"
     with pytest.raises(ConfigError) as info:  # read, then refused as a wrong type
         load_config(_write(tmp_path, text))
@@ -172,7 +172,7 @@ def test_deep_and_self_containing_dicts_are_refused() -> None:
 
 
 def test_dict_with_too_many_values_is_refused() -> None:
-    timeline = {step: "engage" for step in range(config_yaml.MAX_VALUES)}
+    timeline = {step: "engage" for step in range(loading.MAX_VALUES)}
     data = {"name": "t", "scenarios": {"s1": {"adversary": {"timeline": timeline}}}}
     with pytest.raises(ConfigError) as info:
         load_config(data)
@@ -341,7 +341,7 @@ def test_run_memory_grows_with_each_term() -> None:
 
 
 def _config_dict(text: str) -> dict:
-    return config_yaml.parse_yaml(text)
+    return loading.parse_yaml(text)
 
 
 # --------------------------------------------------------------------------------------------
@@ -386,12 +386,12 @@ def test_limits_hold_without_libyaml(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "sys.modules['yaml._yaml'] = None\n"
-        "from model import config_yaml\n"
-        "assert config_yaml._PURE_PYTHON\n"
+        "from model.config import loading\n"
+        "assert loading._PURE_PYTHON\n"
         "for text in sys.argv[1:]:\n"
         "    try:\n"
-        "        config_yaml.parse_yaml(text)\n"
-        "    except config_yaml.ConfigFileError as error:\n"
+        "        loading.parse_yaml(text)\n"
+        "    except loading.ConfigFileError as error:\n"
         "        print(error)\n"
     )
     texts = [alias_bomb(9), "a: " + "[" * 10_000 + "]" * 10_000, BASE]

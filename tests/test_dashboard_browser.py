@@ -79,8 +79,8 @@ def legitimacy_label(page) -> str:
 
 def session_like(actions):
     """The dashboard's session replayed in-process: [(steps, role, action or None), ...]."""
+    from agents.actions import Action
     from dashboards.session import DashboardSession
-    from model.actions import Action
 
     session = DashboardSession.open(ROOT / "configs" / "baseline.yaml")
     for steps, role, action in actions:
@@ -111,12 +111,13 @@ def test_step_and_walk_away_show_on_the_event_strip_and_move_legitimacy(server, 
     assert after != before and "Week 4:" in after
     walked = session_like([(1, None, None), (3, "adversary", "walk_away")])
     stayed = session_like([(4, None, None)])
+    walked_now, stayed_now = walked.run.observer_frame(), stayed.run.observer_frame()
     expected = (
-        f"Week 4: negotiator {walked.model.legitimacy[0].mean():.3f}, "
-        f"adversary {walked.model.legitimacy[1].mean():.3f}."
+        f"Week 4: negotiator {walked_now['legitimacy_negotiator'].mean():.3f}, "
+        f"adversary {walked_now['legitimacy_adversary'].mean():.3f}."
     )
     assert after.endswith(expected)
-    assert walked.model.legitimacy[1].mean() < stayed.model.legitimacy[1].mean()
+    assert walked_now["legitimacy_adversary"].mean() < stayed_now["legitimacy_adversary"].mean()
     assert elsewhere == []  # offline: every file comes from the dashboard itself
     context.close()
 

@@ -33,7 +33,7 @@ def test_a_session_keeps_its_run_when_an_offered_config_is_too_large(tmp_path):
     (tmp_path / "big.yaml").write_text(BIG)
     session = DashboardSession.open(tmp_path / "small.yaml")
     assert isinstance(session.configs, ConfigCatalog)
-    model = session.model
+    run_before = session.run
     assert not session.open_config("big.yaml")
-    assert session.model is model
+    assert session.run is run_before
     assert len(session.problems) == 1 and "above the limit" in session.problems[0]

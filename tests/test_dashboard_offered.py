@@ -19,6 +19,7 @@ import yaml
 
 from dashboards import app, registry
 from dashboards.catalog import (
+    CONFIG_ENV,
     ConfigCatalog,
     NotOfferedError,
     ResultsCatalog,
@@ -26,7 +27,7 @@ from dashboards.catalog import (
 )
 from dashboards.compare_page import offered_comparison
 from dashboards.registry import SessionRegistry
-from dashboards.session import CONFIG_ENV, DashboardSession
+from dashboards.session import DashboardSession
 from experiments.errors import UsageError
 from model.config import ConfigError, load_config
 
@@ -151,14 +152,14 @@ def test_page_lines_name_the_file_and_key_path_but_never_the_content(configs):
 def test_a_session_opens_offered_configs_by_name_only(configs, tmp_path):
     session = DashboardSession.open(configs / "small.yaml")
     session.step(3)
-    model = session.model
+    run_before = session.run
     for name in ("/etc/passwd", str(tmp_path / "outside" / "foreign.yaml"), "linked.yaml"):
         assert not session.open_config(name)
         assert session.problems == [
             "config not opened: config: expected one of the configs offered in the list "
             "(broken.yaml, other.yaml, small.yaml)"
         ]
-        assert session.model is model and session.step_count == 3
+        assert session.run is run_before and session.step_count == 3
     assert not session.open_config("broken.yaml")
     assert session.problems == ["config not opened: broken.yaml: steps: expected an integer"]
     assert session.open_config("other.yaml")
@@ -259,7 +260,7 @@ def test_a_closed_session_frees_its_seat_and_its_model(configs, monkeypatch):
 
     def spy():
         session = opened()
-        made.extend([weakref.ref(session), weakref.ref(session.model)])
+        made.extend([weakref.ref(session), weakref.ref(session.run)])
         return session
 
     monkeypatch.setattr(app, "open_session", spy)

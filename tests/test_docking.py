@@ -29,7 +29,7 @@ import pytest
 from ensemble import make_spec, paired_interval, seeds
 
 from agents import Observer
-from experiments.runner import model_tables
+from model.live import model_tables
 from model.model import DiplomacyModel
 from model.parameters import MECHANISM_NAMES
 from model.spinup import CACHE

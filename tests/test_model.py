@@ -79,7 +79,7 @@ def test_keyword_parameters_drive_the_model_as_mesa_tools_do():
         media="polarized",
         rng=5,
     )
-    assert model.spec.adversary.strategy == "walk_away_at"
+    assert model.spec.adversary.strategy.name == "walk_away_at"
     assert model.spec.negotiator.deterrence == 0.2
     assert model.spec.dynamics.event_rate == 0.05
     assert model.spec.mechanisms.backfire is True

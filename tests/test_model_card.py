@@ -296,7 +296,7 @@ def test_pattern_region_samples_the_registry_paths_it_names():
         assert low < high, path
     points = pattern_region.sample_points(bounds, 5)
     for point in points.to_dict("records"):
-        pattern_region._model(point, {}, 30, 1, 1)  # resolves
+        pattern_region._run(point, {}, 30, 1, 1)  # resolves
 
 
 def test_region_command_refuses_a_missing_table(tmp_path, capsys):

@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 import model.rules
+from agents.actions import SIDES
 from model import documentation
-from model.actions import SIDES
 from model.model import DiplomacyModel
 from model.parameters import BY_NAME, REGISTRY
 from model.version import MODEL_VERSION

@@ -1,20 +1,13 @@
-"""Rule 11: escalation cost and the adaptive choice of action (logit choice)."""
+"""Rule 11: escalation cost and the utilities of the adaptive choice of action.
+
+The choice itself (a logit choice over these utilities) is the adaptive strategy's, in
+`agents.strategies`.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-
-from model.actions import Action
-
-ADAPTIVE_ACTIONS = (
-    Action.ENGAGE,
-    Action.ADD_CONDITIONS,
-    Action.ESCALATE_RHETORIC,
-    Action.WALK_AWAY,
-    Action.SANCTION,
-)
-"""The actions the adaptive strategy chooses among, in the order of `adaptive_utilities`."""
 
 
 def escalation_cost(base: float, slope: float, weighted_legitimacy: float) -> float:
@@ -34,7 +27,7 @@ def adaptive_utilities(
     recently_crossed: bool,
     crossing_bonus: float,
 ) -> NDArray[np.float64]:
-    """Utilities of ADAPTIVE_ACTIONS.
+    """Utilities of `agents.actions.ADAPTIVE_ACTIONS`, in that order.
 
     U(engage) = u_e g(D_other) - h; U(add_conditions) = U(escalate_rhetoric) = h - C/2;
     U(walk_away) = h - C; U(sanction) = h + u_s - C; a preparing type adds u_p and a recently
@@ -50,11 +43,3 @@ def adaptive_utilities(
             hawkishness + sanction_utility - cost + bonus,
         ]
     )
-
-
-def logit_choice(utilities: NDArray[np.float64], rationality: float, uniform: float) -> int:
-    """Index drawn with P(a) proportional to exp(rationality U(a)), by inverting one uniform."""
-    z = rationality * (utilities - utilities.max())
-    p = np.exp(z)
-    cumulative = np.cumsum(p / p.sum())
-    return int(min(np.searchsorted(cumulative, uniform, side="right"), utilities.size - 1))

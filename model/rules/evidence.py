@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from model.actions import ACTIONS, AGREEMENT, Action
+from agents.actions import ACTIONS, AGREEMENT, Action
 
 Evidence = float | NDArray[np.float64]
 """A value for every observer: a number when it is the same for all, else an array."""
@@ -24,7 +24,7 @@ Evidence = float | NDArray[np.float64]
 class EvidenceTable:
     """The evidence and newsworthiness table of MODEL_SPEC, as arrays indexed by action.
 
-    Rows follow `model.actions.ACTIONS`. Events have zero standing evidence. `agreement_*` are
+    Rows follow `agents.actions.ACTIONS`. Events have zero standing evidence. `agreement_*` are
     the act evidence and newsworthiness of a concluded deal (both sides).
     """
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from model.actions import Action
+from agents.actions import Action
 
 
 def take_action(held: Action, action: Action) -> tuple[Action, bool]:

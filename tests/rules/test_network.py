@@ -1,8 +1,8 @@
 import numpy as np
 from numpy.testing import assert_array_equal
 
+from agents.strategies import DecisionContext
 from model.network import small_world
-from model.strategies import DecisionContext
 
 
 def test_small_world_ring_without_rewiring():

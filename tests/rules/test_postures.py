@@ -1,4 +1,4 @@
-from model.actions import Action
+from agents.actions import Action
 from model.rules import postures
 
 

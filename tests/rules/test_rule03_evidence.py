@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from model.actions import ACTIONS, Action
+from agents.actions import ACTIONS, Action
 from model.config import default_model_spec
 from model.rules import evidence
 from model.rules.evidence import EvidenceTable

@@ -1,7 +1,6 @@
-import numpy as np
 from numpy.testing import assert_allclose
 
-from model.actions import Action
+from agents.actions import ADAPTIVE_ACTIONS, Action
 from model.rules import (
     crisis,
     escalation,
@@ -50,37 +49,13 @@ def test_adaptive_utilities():
     assert_allclose(_utilities(preparing=True), [0.3, -0.1, 0.2, -0.4, 0.0], atol=1e-12)
     # plus a crossing: +0.25 more
     assert_allclose(_utilities(True, True), [0.3, -0.1, 0.45, -0.4, 0.25])
-    assert escalation.ADAPTIVE_ACTIONS == (
+    assert ADAPTIVE_ACTIONS == (
         Action.ENGAGE,
         Action.ADD_CONDITIONS,
         Action.ESCALATE_RHETORIC,
         Action.WALK_AWAY,
         Action.SANCTION,
     )
-
-
-def test_logit_choice_rationality_zero_is_uniform_inversion():
-    u = np.array([3.0, 1.0, 0.0, -2.0, 5.0])
-    # cumulative [0.2, 0.4, 0.6, 0.8, 1.0]
-    for uniform, index in [(0.0, 0), (0.1, 0), (0.3, 1), (0.5, 2), (0.7, 3), (0.9, 4), (1.0, 4)]:
-        assert escalation.logit_choice(u, 0.0, uniform) == index
-
-
-def test_logit_choice_intermediate_rationality():
-    u = np.array([0.0, np.log(3.0)])
-    # P = [1/4, 3/4]
-    assert escalation.logit_choice(u, 1.0, 0.2) == 0
-    assert escalation.logit_choice(u, 1.0, 0.3) == 1
-    assert escalation.logit_choice(u, 1.0, 0.99) == 1
-
-
-def test_logit_choice_high_rationality_picks_argmax():
-    u = np.array([0.3, -0.1, 0.45, -0.4, 0.25])
-    for uniform in (0.001, 0.5, 0.999):
-        assert escalation.logit_choice(u, 100.0, uniform) == 2
-    u2 = np.array([-1.0, 0.0, 0.0, -1.0, 0.5])
-    for uniform in (0.001, 0.5, 0.999):
-        assert escalation.logit_choice(u2, 100.0, uniform) == 4
 
 
 # ---------------------------------------------------------------------------------------------

@@ -30,11 +30,11 @@ import pandas as pd
 from scipy import stats
 
 from experiments.clitypes import EXIT_BAD_INPUT, EXIT_OK, positive_int
-from experiments.design import lhs_unit, parameter_kind, scale
+from experiments.design import lhs_unit, scale
 from experiments.errors import UsageError
 from experiments.ranges import plausible_range, registry_paths
-from model.config import resolve_model
-from model.model import DiplomacyModel
+from model.config import parameter_kind, resolve_model
+from model.live import LiveRun
 from model.rules.evidence import positive_share
 from model.streams import replicate_seed
 from tools.model_card.scenarios import adversary_walks, deep_merge
@@ -103,27 +103,29 @@ def sample_points(
     )
 
 
-def _model(point: Mapping[str, Any], layer: Mapping[str, Any], observers: int, seed: int, steps):
+def _run(point: Mapping[str, Any], layer: Mapping[str, Any], observers: int, seed: int, steps):
     merged = deep_merge(layer, {"observers": observers}, *(nested(k, v) for k, v in point.items()))
     spec, problems = resolve_model([("pattern_region", merged)])
     if spec is None:
         raise ValueError("; ".join(problems))
-    return DiplomacyModel(spec, rng=seed, horizon=steps)
+    return LiveRun(spec, seed, steps)
 
 
 def pattern_figures(point: Mapping[str, Any], seed: int, observers: int = OBSERVERS) -> dict:
     """P1-P4 of one design point on one seed (both sides engage; A walks away at 50)."""
-    engage = _model(point, {}, observers, seed, 60)
-    start = engage.legitimacy[1].copy()
-    engage.run_for(52)
-    rank = float(stats.spearmanr(start, engage.legitimacy[1]).statistic)
-    engage.run_for(8)
-    walk = _model(point, adversary_walks(), observers, seed, 60)
-    walk.run_for(50)
-    divides = positive_share(walk.evidence_now.act[1])
-    walk.run_for(10)
+    engage = _run(point, {}, observers, seed, 60)
+    start = engage.observer_frame()["legitimacy_adversary"].to_numpy()
+    engage.step(52)
+    rank = float(stats.spearmanr(start, engage.observer_frame()["legitimacy_adversary"]).statistic)
+    engage.step(8)
+    walk = _run(point, adversary_walks(), observers, seed, 60)
+    walk.step(50)
+    divides = positive_share(walk.act_evidence("adversary"))
+    walk.step(10)
+    walked = walk.observer_frame()["legitimacy_adversary"].to_numpy()
+    engaged = engage.observer_frame()["legitimacy_adversary"].to_numpy()
     return {
-        "P1": float(walk.legitimacy[1].mean() - engage.legitimacy[1].mean()),
+        "P1": float(walked.mean() - engaged.mean()),
         "P2": float(start.std()),
         "P3": float(divides),
         "P4": rank,

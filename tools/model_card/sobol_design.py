@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import yaml
 
+from agents.actions import SIDES
 from experiments.ranges import plausible_range, plausible_ranges, registry_paths
-from model.actions import SIDES
 from model.parameters import BY_NAME
 from tools.model_card.effects import EFFECTS
 from tools.model_card.scenarios import SOBOL_SCENARIOS

@@ -64,8 +64,9 @@ from typing import Any, Literal
 
 import numpy as np
 
+from model.acts import StepActs
 from model.config import ModelSpec
-from model.model import DiplomacyModel, StepActs
+from model.model import DiplomacyModel
 from tools.reference.observer import Reading, ReferenceObserver
 
 __all__ = ["DRAW_ORDERS", "DrawOrder", "ReferenceDiplomacyModel", "ReferenceObserver"]

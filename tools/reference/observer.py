@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from model.actions import Action
-from model.model import DiplomacyModel, SideEvidence
+from agents.actions import Action
+from model.acts import SideEvidence
+from model.model import DiplomacyModel
 
 SIDE_SIGN = (1.0, -1.0)
 """sigma_s: +1 for the negotiator, -1 for the adversary."""
@@ -98,6 +99,9 @@ class Reading:
 
 class ReferenceObserver(mesa.Agent):
     """One observer holding its own state as plain floats and applying rules 3-8 to itself.
+
+    Its `model` is a `tools.reference.ReferenceDiplomacyModel` (its `draws` says how the
+    observer gets its random numbers).
 
     Attributes:
         index: position in the model's observer arrays (and in `model.observers`).

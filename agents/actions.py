@@ -1,4 +1,4 @@
-"""Actions a state can take in one step: postures (held until changed) and events."""
+"""Actions a state can take in one step (postures, held until changed, and events) and the roles."""
 
 from __future__ import annotations
 
@@ -27,11 +27,6 @@ class Action(Enum):
     def is_event(self) -> bool:
         """Whether the action is an event (new each time; the held posture stays)."""
         return self in _EVENTS
-
-    @property
-    def is_posture(self) -> bool:
-        """Whether the action is a posture (held until the side takes up another)."""
-        return self not in _EVENTS
 
     @property
     def at_table(self) -> bool:
@@ -72,3 +67,13 @@ AGREEMENT = "agreement"
 
 SIDES = ("negotiator", "adversary")
 """The two roles; index 0 is the negotiator, 1 the adversary, in every side-indexed array."""
+
+ADAPTIVE_ACTIONS = (
+    Action.ENGAGE,
+    Action.ADD_CONDITIONS,
+    Action.ESCALATE_RHETORIC,
+    Action.WALK_AWAY,
+    Action.SANCTION,
+)
+"""The actions the adaptive strategy chooses among, in the order of the utilities of rule 11
+(`model.rules.escalation.adaptive_utilities`)."""

@@ -1,0 +1,130 @@
+"""The event strip: what each side did week by week, interventions marked, and its words.
+
+`events_spec` draws both sides' actions as runs of the same action; `latest_actions_text` and
+`change_log` say the same in words (for the chart's description and the page's change log).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from agents.actions import SIDES
+from dashboards.charts.kit import chart_spec, finish
+from dashboards.labels import ROLE_LABELS, action_label
+from dashboards.snapshot import Snapshot
+from experiments.palette import ACTION_COLOURS, INK, RULE
+
+
+def events_data(snap: Snapshot) -> pd.DataFrame:
+    """Both sides' actions per week, interventions marked."""
+    return snap.events.copy()
+
+
+@functools.cache
+def _events_template(horizon: int) -> dict[str, Any]:
+    actions = list(ACTION_COLOURS)
+    y = alt.Y(
+        "side:N",
+        title=None,
+        sort=[ROLE_LABELS[r] for r in SIDES],
+        scale=alt.Scale(domain=[ROLE_LABELS[r] for r in SIDES], paddingInner=0.25),
+        axis=alt.Axis(labelFontSize=12, labelColor=INK, ticks=False, domain=False),
+    )
+    cells = (
+        alt.Chart(alt.NamedData("events"))
+        .mark_rect()
+        .encode(
+            x=alt.X("start:Q", title="Week", scale=alt.Scale(domain=[0, horizon], nice=False)),
+            x2="end:Q",
+            y=y,
+            color=alt.Color(
+                "action:N",
+                title="Action",
+                scale=alt.Scale(
+                    domain=[action_label(a) for a in actions],
+                    range=[ACTION_COLOURS[a] for a in actions],
+                ),
+                legend=alt.Legend(orient="bottom", columns=7, symbolStrokeColor=RULE),
+            ),
+            tooltip=["weeks:N", "side:N", "action:N", "how:N"],
+        )
+    )
+    forced = (
+        alt.Chart(alt.NamedData("forced"))
+        .mark_rect(fillOpacity=0, stroke=INK, strokeWidth=1.5)
+        .encode(x="start:Q", x2="end:Q", y=y, tooltip=["weeks:N", "side:N", "action:N", "how:N"])
+    )
+    starts = (
+        alt.Chart(alt.NamedData("starts"))
+        .mark_point(shape="triangle-down", filled=True, size=60, color=INK, yOffset=-14)
+        .encode(x=alt.X("mid:Q"), y=y, tooltip=["weeks:N", "side:N", "action:N", "how:N"])
+    )
+    return finish(alt.layer(cells, forced, starts).properties(width="container", height=96))
+
+
+def events_spec(snap: Snapshot) -> dict[str, Any]:
+    """The event strip: both sides' action in every week, as runs of the same action.
+
+    Weeks forced by an intervention are outlined together; ▼ marks where such a run starts.
+    """
+    events = snap.events
+    runs: list[dict[str, Any]] = []
+    last: dict[str, dict[str, Any]] = {}
+    for step, side, action, intervention in events.itertuples(index=False):
+        how = "intervention" if intervention else "strategy"
+        run = last.get(side)
+        if (
+            run is not None
+            and run["end"] == step - 1
+            and (run["code"], run["how"]) == (action, how)
+        ):
+            run["end"] = step
+            run["weeks"] = f"{run['first']}-{step}"
+            continue
+        run = {
+            "first": step,
+            "start": step - 1,
+            "end": step,
+            "mid": step - 0.5,
+            "weeks": str(step),
+            "side": ROLE_LABELS[side],
+            "code": action,
+            "action": action_label(action),
+            "how": how,
+        }
+        runs.append(run)
+        last[side] = run
+    cells = [{k: v for k, v in run.items() if k != "code"} for run in runs]
+    forced = [r for r in cells if r["how"] == "intervention"]
+    latest = "no step yet" if events.empty else latest_actions_text(snap)
+    return chart_spec(
+        snap,
+        _events_template(snap.horizon),
+        {"events": cells, "forced": forced, "starts": forced},
+        f"Event strip, week {snap.step}: {latest}.",
+    )
+
+
+def latest_actions_text(snap: Snapshot) -> str:
+    """This week's actions in words (``negotiator engage; adversary walk away (intervention)``)."""
+    now = snap.events[snap.events["step"] == snap.step]
+    parts = []
+    for _, side, action, intervention in now.itertuples(index=False):
+        parts.append(f"{side} {action_label(action)}" + (" (intervention)" if intervention else ""))
+    return "; ".join(parts) if parts else "no step yet"
+
+
+def change_log(snap: Snapshot, limit: int = 6) -> list[str]:
+    """The latest changes of action, newest first (``week 12: adversary walk away, forced``)."""
+    lines, previous = [], {}
+    for step, side, action, intervention in snap.events.itertuples(index=False):
+        key = (action, intervention)
+        if previous.get(side) != key:
+            how = " (intervention)" if intervention else ""
+            lines.append(f"week {step}: {side} {action_label(action)}{how}")
+        previous[side] = key
+    return lines[::-1][:limit]

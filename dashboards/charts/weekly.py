@@ -1,0 +1,306 @@
+"""The charts of the run week by week: legitimacy, narrative, crisis, red line and blocs.
+
+Each has its data (the table behind it, plain DataFrames) and its Vega-Lite spec of a snapshot.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from agents.actions import SIDES
+from dashboards.charts.kit import (
+    HEIGHT,
+    SIDE_CODES,
+    SIDE_SCALE,
+    chart_spec,
+    compact,
+    finish,
+    labelled,
+    records,
+    week_axis,
+)
+from dashboards.labels import ROLE_LABELS, action_label
+from dashboards.snapshot import Snapshot
+from experiments.palette import (
+    ADVERSARY_COLOUR,
+    BLUISH_GREEN,
+    INK,
+    MUTED,
+    NEGOTIATOR_COLOUR,
+    REDDISH_PURPLE,
+    RULE,
+)
+
+ADVERSARY_TEXT = "#8A5A00"
+"""The adversary's orange darkened for text on white (a contrast ratio readable as text)."""
+
+
+def legitimacy_data(snap: Snapshot) -> pd.DataFrame:
+    """Mean legitimacy of each side per week (L^N, L^A and their gap)."""
+    return snap.timeseries[
+        ["step", "legitimacy_negotiator", "legitimacy_adversary", "legitimacy_gap"]
+    ].copy()
+
+
+def narrative_data(snap: Snapshot) -> pd.DataFrame:
+    """Narrative share (observers with L^N > L^A) and mean blame on the adversary per week."""
+    return snap.timeseries[["step", "narrative_share", "blame_adversary", "polarization"]].copy()
+
+
+def crisis_data(snap: Snapshot) -> pd.DataFrame:
+    """Salience of the conflict and the cumulative crisis index per week."""
+    return snap.timeseries[["step", "salience", "crisis_index", "talks"]].copy()
+
+
+def redline_data(snap: Snapshot) -> pd.DataFrame:
+    """The negotiator's estimate of the adversary's red line per week, with its 95% band."""
+    return snap.redline.copy()
+
+
+def bloc_data(snap: Snapshot) -> pd.DataFrame:
+    """Mean legitimacy of each side per bloc and week."""
+    return snap.blocs[["step", "bloc", "legitimacy_negotiator", "legitimacy_adversary"]].copy()
+
+
+def _intervention_marks(snap: Snapshot) -> list[dict[str, Any]]:
+    """Weeks where an intervention started or changed, per side."""
+    marks, previous = [], {role: None for role in SIDES}
+    for step, side, action, forced in snap.events.itertuples(index=False):
+        key = action if forced else None
+        if forced and key != previous[side]:
+            marks.append(
+                {
+                    "step": step,
+                    "side": ROLE_LABELS[side],
+                    "what": f"{ROLE_LABELS[side]}: {action_label(action)} (intervention)",
+                }
+            )
+        previous[side] = key
+    return marks
+
+
+@functools.cache
+def _legitimacy_template(horizon: int) -> dict[str, Any]:
+    colour = alt.Color("side:N", scale=SIDE_SCALE, title=None)
+    lines = (
+        alt.Chart(alt.NamedData("series"))
+        .transform_fold(list(SIDE_CODES), as_=["code", "legitimacy"])
+        .transform_calculate(side=labelled(SIDE_CODES))
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=week_axis(horizon),
+            y=alt.Y("legitimacy:Q", title="Mean legitimacy", scale=alt.Scale(zero=False)),
+            color=colour,
+            tooltip=["step:Q", "side:N", alt.Tooltip("legitimacy:Q", format=".3f")],
+        )
+    )
+    rules = (
+        alt.Chart(alt.NamedData("interventions"))
+        .mark_rule(strokeDash=[4, 3], strokeWidth=1.5)
+        .encode(x="step:Q", color=colour, tooltip=["step:Q", "what:N"])
+    )
+    return finish(alt.layer(rules, lines).properties(width="container", height=HEIGHT))
+
+
+def legitimacy_spec(snap: Snapshot) -> dict[str, Any]:
+    """Legitimacy of both sides over time; dashed rules where an intervention started."""
+    data = legitimacy_data(snap)
+    last = data.iloc[-1]
+    return chart_spec(
+        snap,
+        _legitimacy_template(snap.horizon),
+        {
+            "series": compact(
+                data, {"step": "step", "N": "legitimacy_negotiator", "A": "legitimacy_adversary"}
+            ),
+            "interventions": _intervention_marks(snap),
+        },
+        f"Mean legitimacy by week. Week {snap.step}: negotiator "
+        f"{last['legitimacy_negotiator']:.3f}, adversary {last['legitimacy_adversary']:.3f}.",
+    )
+
+
+@functools.cache
+def _two_lines_template(
+    horizon: int, labels: tuple[str, str], colours: tuple[str, str], title: str, reference: float
+) -> dict[str, Any]:
+    codes = {"a": labels[0], "b": labels[1]}
+    lines = (
+        alt.Chart(alt.NamedData("series"))
+        .transform_fold(list(codes), as_=["code", "value"])
+        .transform_calculate(measure=labelled(codes))
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=week_axis(horizon),
+            y=alt.Y("value:Q", title=title, scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color(
+                "measure:N", scale=alt.Scale(domain=list(labels), range=list(colours)), title=None
+            ),
+            strokeDash=alt.StrokeDash(
+                "measure:N",
+                scale=alt.Scale(domain=list(labels), range=[[1, 0], [6, 3]]),
+                title=None,
+            ),
+            tooltip=["step:Q", "measure:N", alt.Tooltip("value:Q", format=".3f")],
+        )
+    )
+    layers = [lines]
+    if reference >= 0:
+        ref = (
+            alt.Chart(alt.NamedData("reference"))
+            .mark_rule(color=RULE, strokeDash=[2, 2])
+            .encode(y="value:Q")
+        )
+        layers.insert(0, ref)
+    return finish(alt.layer(*layers).properties(width="container", height=HEIGHT))
+
+
+def _measures(frame: pd.DataFrame, columns: dict[str, str]) -> list[dict[str, Any]]:
+    """The two measures of a two-line chart as compact records (keys a and b)."""
+    first, second = columns.values()
+    return compact(frame, {"step": "step", "a": first, "b": second})
+
+
+_NARRATIVE = {"narrative share (L^N > L^A)": "narrative_share", "blame on A": "blame_adversary"}
+_CRISIS = {"salience": "salience", "crisis index": "crisis_index"}
+
+
+def narrative_spec(snap: Snapshot) -> dict[str, Any]:
+    """Narrative share and blame on the adversary over time, against an even split."""
+    data = narrative_data(snap)
+    last = data.iloc[-1]
+    colours = (INK, BLUISH_GREEN)
+    template = _two_lines_template(snap.horizon, tuple(_NARRATIVE), colours, "Share", 0.5)
+    return chart_spec(
+        snap,
+        template,
+        {"series": _measures(data, _NARRATIVE), "reference": [{"value": 0.5}]},
+        f"Narrative share and blame by week. Week {snap.step}: narrative share "
+        f"{last['narrative_share']:.3f}, blame on the adversary {last['blame_adversary']:.3f}.",
+    )
+
+
+def crisis_spec(snap: Snapshot) -> dict[str, Any]:
+    """Salience of the conflict and the cumulative crisis index over time."""
+    data = crisis_data(snap)
+    last = data.iloc[-1]
+    colours = (MUTED, REDDISH_PURPLE)
+    template = _two_lines_template(snap.horizon, tuple(_CRISIS), colours, "Index", -1)
+    return chart_spec(
+        snap,
+        template,
+        {"series": _measures(data, _CRISIS)},
+        f"Salience and crisis index by week. Week {snap.step}: salience "
+        f"{last['salience']:.3f}, crisis index {last['crisis_index']:.4f}.",
+    )
+
+
+@functools.cache
+def _redline_template(horizon: int, show_true: bool) -> dict[str, Any]:
+    x = week_axis(horizon)
+    y_scale = alt.Scale(domain=[0, 1])
+    band = (
+        alt.Chart(alt.NamedData("estimate"))
+        .mark_area(opacity=0.18, color=NEGOTIATOR_COLOUR, clip=True)
+        .encode(
+            x=x,
+            y=alt.Y("low_95:Q", scale=y_scale, title="Red line (one-issue scale)"),
+            y2="high_95:Q",
+            tooltip=[
+                "step:Q",
+                alt.Tooltip("low_95:Q", format=".3f"),
+                alt.Tooltip("high_95:Q", format=".3f"),
+            ],
+        )
+    )
+    line = (
+        alt.Chart(alt.NamedData("estimate"))
+        .mark_line(color=NEGOTIATOR_COLOUR, strokeWidth=2.5, clip=True)
+        .encode(
+            x=x,
+            y=alt.Y("estimate:Q", scale=y_scale),
+            tooltip=["step:Q", alt.Tooltip("estimate:Q", format=".3f")],
+        )
+    )
+    layers = [band, line]
+    if show_true:
+        truth = (
+            alt.Chart(alt.NamedData("truth"))
+            .mark_rule(color=ADVERSARY_COLOUR, strokeDash=[6, 3], strokeWidth=2)
+            .encode(
+                y=alt.Y("value:Q", scale=y_scale), tooltip=[alt.Tooltip("value:Q", format=".3f")]
+            )
+        )
+        label = (
+            alt.Chart(alt.NamedData("truth"))
+            .mark_text(align="right", dy=-7, color=ADVERSARY_TEXT, fontSize=11)
+            .encode(x=alt.value("width"), y=alt.Y("value:Q", scale=y_scale), text="label:N")
+        )
+        layers += [truth, label]
+    return finish(alt.layer(*layers).properties(width="container", height=HEIGHT))
+
+
+def redline_spec(snap: Snapshot, show_true: bool) -> dict[str, Any]:
+    """The negotiator's estimate of the adversary's red line with its 95% band over time."""
+    data = redline_data(snap)
+    last = data.iloc[-1]
+    text = (
+        f"Red-line estimate by week. Week {snap.step}: estimate {last['estimate']:.3f}, "
+        f"95% band {last['low_95']:.3f} to {last['high_95']:.3f}"
+    )
+    datasets: dict[str, list] = {"estimate": records(data)}
+    if show_true:
+        datasets["truth"] = [{"value": snap.true_red_line, "label": "true red line of A"}]
+        text += f"; true red line {snap.true_red_line:.3f}"
+    return chart_spec(snap, _redline_template(snap.horizon, show_true), datasets, text + ".")
+
+
+@functools.cache
+def _bloc_template(horizon: int, columns: int) -> dict[str, Any]:
+    chart = (
+        alt.Chart(alt.NamedData("series"))
+        .transform_fold(list(SIDE_CODES), as_=["code", "legitimacy"])
+        .transform_calculate(side=labelled(SIDE_CODES))
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=alt.X(
+                "step:Q",
+                title=None,
+                scale=alt.Scale(domain=[0, horizon], nice=False),
+                axis=alt.Axis(values=[0, horizon // 2, horizon], format="d"),
+            ),
+            y=alt.Y("legitimacy:Q", title="Mean legitimacy", scale=alt.Scale(zero=False)),
+            color=alt.Color("side:N", scale=SIDE_SCALE, title=None),
+            tooltip=["bloc:N", "step:Q", "side:N", alt.Tooltip("legitimacy:Q", format=".3f")],
+        )
+        .properties(width=175, height=85)
+        .facet(facet=alt.Facet("bloc:N", title=None), columns=columns)
+    )
+    return finish(chart)
+
+
+def bloc_spec(snap: Snapshot) -> dict[str, Any]:
+    """Legitimacy of both sides in each bloc over time (one small panel per bloc)."""
+    data = bloc_data(snap)
+    series = compact(
+        data,
+        {"step": "step", "bloc": "bloc", "N": "legitimacy_negotiator", "A": "legitimacy_adversary"},
+    )
+    now = data[data["step"] == snap.step]
+    parts = [
+        f"{b}: N {n:.3f}, A {a:.3f}"
+        for b, n, a in zip(
+            now["bloc"], now["legitimacy_negotiator"], now["legitimacy_adversary"], strict=True
+        )
+    ]
+    blocs = data["bloc"].nunique()
+    return chart_spec(
+        snap,
+        _bloc_template(snap.horizon, min(2, max(1, blocs))),
+        {"series": series},
+        f"Legitimacy per bloc by week. Week {snap.step}: " + "; ".join(parts) + ".",
+    )
