@@ -16,7 +16,12 @@ Everything a user of the package needs is importable from here.
 
 from model.config.errors import ConfigError, describe_error
 from model.config.experiment import ExperimentConfig, load_config
-from model.config.layering import MAX_RESOLVED_VALUES, default_model_spec, resolve_model
+from model.config.layering import (
+    MAX_RESOLVED_VALUES,
+    ORDERED_RANGES,
+    default_model_spec,
+    resolve_model,
+)
 from model.config.presets import DEFAULT_BLOCS, MEDIA_PRESETS
 from model.config.schema import (
     MAX_SCENARIOS,
@@ -38,6 +43,7 @@ __all__ = [
     "MAX_SWEEP_VALUES",
     "MEDIA_PRESETS",
     "NAME_PATTERN",
+    "ORDERED_RANGES",
     "BlocSpec",
     "ConfigError",
     "ExperimentConfig",
