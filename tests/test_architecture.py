@@ -32,15 +32,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("agents", "model", "experiments", "dashboards", "tools")
 TOP_MODULES = ("run",)
 
-MODEL_SIDE = "the model-facing part of this refactor"
-AGENTS_MODEL = f"agents <-> model: {MODEL_SIDE} moves actions, roles and strategies apart"
-KNOWN = {
-    ("package cycle", "agents"): AGENTS_MODEL,
-    ("package cycle", "model"): AGENTS_MODEL,
-}
-"""Violations the code has today, each removed by the other half of the refactor: their test
-cases are expected to fail (strictly: a case that passes fails, so the mark goes with the fix)."""
-
 
 @dataclass(frozen=True)
 class Import:
@@ -137,12 +128,6 @@ def _package(module: str) -> str:
     return module.split(".")[0]
 
 
-def _case(kind: str, package: str):
-    reason = KNOWN.get((kind, package))
-    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-    return pytest.param(package, marks=marks, id=package)
-
-
 def _where(imp: Import) -> str:
     path = project_modules()[imp.source].relative_to(ROOT)
     names = f" ({', '.join(imp.names)})" if imp.names else ""
@@ -233,7 +218,7 @@ def _private_uses(package: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("package", [_case("private", p) for p in ("dashboards", "experiments")])
+@pytest.mark.parametrize("package", list(("dashboards", "experiments")))
 def test_no_private_name_of_the_model_is_used_above_it(package):
     found = _private_uses(package)
     assert not found, "\n".join(found)
@@ -257,7 +242,7 @@ def _cycles(graph: nx.DiGraph) -> list[set[str]]:
     return [set(c) for c in nx.strongly_connected_components(graph) if len(c) > 1]
 
 
-@pytest.mark.parametrize("package", [_case("module cycle", p) for p in (*PACKAGES, *TOP_MODULES)])
+@pytest.mark.parametrize("package", list((*PACKAGES, *TOP_MODULES)))
 def test_no_module_is_in_an_import_cycle(package):
     cycles = [c for c in _cycles(_graph(lambda m: m)) if any(_package(m) == package for m in c)]
     assert not cycles, f"modules importing each other in a loop: {cycles}"
@@ -280,7 +265,7 @@ def _packages() -> list[str]:
     return [name for name, path in modules.items() if path.name == "__init__.py"]
 
 
-@pytest.mark.parametrize("package", [_case("package cycle", p) for p in (*PACKAGES, *TOP_MODULES)])
+@pytest.mark.parametrize("package", list((*PACKAGES, *TOP_MODULES)))
 def test_no_package_is_in_a_cycle_with_its_siblings(package):
     found = []
     for parent in ["", *_packages()]:
