@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +37,7 @@ from dashboards.controls import (
     SetupControls,
     report,
 )
+from dashboards.player import Player
 from dashboards.registry import registry, take_seat
 from dashboards.session import DashboardSession
 from dashboards.views import CHARTS, ChartCard, EventStrip, current_snapshot
@@ -149,36 +149,30 @@ def LivePage(session: DashboardSession) -> solara.Element:
     """
     controls = solara.use_reactive(session.revision)
     act = solara.use_memo(lambda: Actions(session, controls), [])
+    player = solara.use_memo(lambda: Player(session), [])
     playing = solara.use_reactive(False)
-    speed = solara.use_reactive(5)
     revision = controls.value
 
-    def play(stop: threading.Event) -> None:
-        run = session.run
-        while playing.value and not stop.is_set():
-            began = time.perf_counter()
-            try:
-                done = session.step(run=run)
-            except Exception as error:  # report in the page, stop playing
-                report(act, error)
-                done = 0
-            if done == 0:
-                playing.set(False)
-                force_update()
-                return
-            force_update()
-            rest = 1.0 / max(1, speed.value) - (time.perf_counter() - began)
-            if rest > 0:
-                stop.wait(rest)
+    def play(cancel: threading.Event) -> None:
+        if not playing.value:
+            return
+        try:
+            player.play(force_update, cancel)
+        except Exception as error:  # report in the page, stop playing
+            report(act, error)
+        if not cancel.is_set():
+            playing.set(False)
+        force_update()
 
-    # A thread owned by this component (stopped when it unmounts): unlike `use_task`, it keeps
+    # A thread owned by this component (halted when it unmounts): unlike `use_task`, it keeps
     # no reference to the session once the page is closed.
     solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
+    solara.use_effect(lambda: player.halt, [])
 
     with solara.Div(classes=["live-page"]) as main:
         solara.Style(CSS)
         with solara.Column(gap="10px", classes=["live-controls"]):
-            RunControls(act, playing, speed, revision)
+            RunControls(act, player, playing, revision)
             InterventionControls(act, revision)
             SetupControls(act, revision)
             SaveControls(act)

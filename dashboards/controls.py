@@ -18,8 +18,10 @@ import solara
 from mesa.visualization.utils import force_update, update_counter
 
 from agents.actions import SIDES
+from dashboards.ack import WeekShown
 from dashboards.form import SessionError, deterrence_range
 from dashboards.labels import ROLE_LABELS, action_label
+from dashboards.player import SPEEDS, Player, target_week, weeks_ahead
 from dashboards.registry import touch_seat
 from dashboards.session import INTERVENTIONS, DashboardSession
 from experiments.palette import INK, SIDE_COLOURS
@@ -72,30 +74,51 @@ def report(act: Actions, error: Exception) -> None:
 
 
 @solara.component
-def RunControls(
-    act: Actions,
-    playing: solara.Reactive[bool],
-    speed: solara.Reactive[int],
-    revision: int,
-) -> solara.Element:
-    """Reset, Play/Pause and Step, the week counter and the play speed.
+def RunControls(act: Actions, player: Player, playing: solara.Reactive[bool], revision: int):
+    """Reset, Play/Pause and Step, the week counter, the speed asked and achieved, and jumps.
 
-    It redraws on every step (it reads `update_counter`) and when the controls change
-    (`revision`, the session's count of changes).
+    Pause and Reset halt the player before anything else (it checks before every step), so
+    they take effect within one step at any speed. It redraws on every step (it reads
+    `update_counter`) and when the controls change (`revision`, the session's count of
+    changes).
     """
     update_counter.get()
     session = act.session
     pending = bool(session.form.pending_changes())
+    speed = solara.use_reactive(player.speed)
+    jump, set_jump = solara.use_state("")
+    ahead, set_ahead = solara.use_state("10")
+
+    def halt() -> None:
+        player.halt()
+        playing.set(False)
 
     def reset() -> None:
-        playing.set(False)
+        halt()
         session.reset()
+
+    def play(until: int | None = None, fast: bool = False) -> None:
+        player.prepare(until, fast)
+        playing.set(True)
 
     def toggle() -> None:
         touch_seat()
-        playing.set(not playing.value)
+        if playing.value:
+            halt()
+        else:
+            play()
+
+    def run_to(text: str) -> None:
+        play(target_week(session, text), fast=True)
+
+    def step_ahead(text: str) -> None:
+        play(session.step_count + weeks_ahead(session, text), fast=True)
+
+    def set_speed(value: int) -> None:
+        speed.set(player.set_speed(value))
 
     with solara.Card("Run", margin=0) as main:
+        WeekShown.element(week=session.step_count, on_shown=player.shown)
         solara.HTML(
             tag="div",
             unsafe_innerHTML=f"Week {session.step_count} of {session.horizon}",
@@ -122,7 +145,7 @@ def RunControls(
                 "Pause" if playing.value else "Play",
                 icon_name="mdi-pause" if playing.value else "mdi-play",
                 color="primary",
-                disabled=session.finished,
+                disabled=session.finished and not playing.value,
                 on_click=toggle,
             )
             solara.Button(
@@ -132,7 +155,50 @@ def RunControls(
                 disabled=playing.value or session.finished,
                 on_click=act(session.step, model=True, controls=False),
             )
-        solara.SliderInt("Speed (weeks per second)", value=speed, min=1, max=30, thumb_label=True)
+        solara.SliderInt(
+            "Speed (weeks per second)",
+            value=speed.value,
+            on_value=set_speed,
+            min=SPEEDS[0],
+            max=SPEEDS[1],
+            thumb_label=True,
+        )
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=player.speed_text(),
+            classes=["control-note"],
+            attributes={"data-testid": "speed"},
+        )
+        with solara.Row(gap="6px", style={"align-items": "baseline"}):
+            solara.InputText(
+                "Run to week",
+                value=jump,
+                on_value=lambda text: set_jump(text or ""),
+                continuous_update=True,
+            )
+            solara.Button(
+                "Run to week",
+                small=True,
+                outlined=True,
+                disabled=playing.value or session.finished,
+                on_click=act(lambda: run_to(jump)),
+                attributes={"aria-label": "Run to the week typed"},
+            )
+        with solara.Row(gap="6px", style={"align-items": "baseline"}):
+            solara.InputText(
+                "Weeks to step",
+                value=ahead,
+                on_value=lambda text: set_ahead(text or ""),
+                continuous_update=True,
+            )
+            solara.Button(
+                "Step weeks",
+                small=True,
+                outlined=True,
+                disabled=playing.value or session.finished,
+                on_click=act(lambda: step_ahead(ahead)),
+                attributes={"aria-label": "Step the number of weeks typed"},
+            )
     return main
 
 

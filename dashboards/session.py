@@ -162,16 +162,30 @@ class DashboardSession:
         """Whether the run reached its horizon."""
         return self.run.finished
 
-    def step(self, count: int = 1, run: LiveRun | None = None) -> int:
+    def step(
+        self,
+        count: int = 1,
+        run: LiveRun | None = None,
+        unless: threading.Event | None = None,
+    ) -> int:
         """Advance up to `count` steps (not past the horizon); return the steps taken.
 
         With `run`, step only if that is still the running one (a play loop started before a
-        reset must not step the new run).
+        reset must not step the new run); with `unless`, take no step once that flag is set
+        (checked under the session's lock, just before each step).
         """
-        with self._lock:
-            if run is not None and run is not self.run:
-                return 0
-            return self.run.step(count)
+        taken = 0
+        for _ in range(max(0, int(count))):
+            with self._lock:
+                if run is not None and run is not self.run:
+                    break
+                if unless is not None and unless.is_set():
+                    break
+                done = self.run.step(1)
+            if done == 0:
+                break
+            taken += done
+        return taken
 
     def intervention(self, role: str) -> Action | None:
         """The action forced on `role` from the next step on, or None (its strategy decides)."""
