@@ -177,7 +177,7 @@ def RunControls(act: Actions, player: Player, playing: solara.Reactive[bool], re
                 continuous_update=True,
             )
             solara.Button(
-                "Run to week",
+                "Go",
                 small=True,
                 outlined=True,
                 disabled=playing.value or session.finished,
@@ -186,18 +186,18 @@ def RunControls(act: Actions, player: Player, playing: solara.Reactive[bool], re
             )
         with solara.Row(gap="6px", style={"align-items": "baseline"}):
             solara.InputText(
-                "Weeks to step",
+                "Weeks to advance",
                 value=ahead,
                 on_value=lambda text: set_ahead(text or ""),
                 continuous_update=True,
             )
             solara.Button(
-                "Step weeks",
+                "Advance",
                 small=True,
                 outlined=True,
                 disabled=playing.value or session.finished,
                 on_click=act(lambda: step_ahead(ahead)),
-                attributes={"aria-label": "Step the number of weeks typed"},
+                attributes={"aria-label": "Advance the number of weeks typed"},
             )
     return main
 

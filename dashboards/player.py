@@ -178,12 +178,12 @@ def target_week(session: DashboardSession, text: str | int) -> int:
 
 
 def weeks_ahead(session: DashboardSession, text: str | int) -> int:
-    """The weeks typed in "Weeks to step": from 1 to the weeks left in the run.
+    """The weeks typed in "Weeks to advance": from 1 to the weeks left in the run.
 
     Raises:
         SessionError: naming the field and the weeks it accepts.
     """
-    return _week_field("weeks to step", text, 1, session.horizon - session.step_count)
+    return _week_field("weeks to advance", text, 1, session.horizon - session.step_count)
 
 
 def _week_field(label: str, text: str | int, low: int, high: int) -> int:

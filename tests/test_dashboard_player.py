@@ -138,8 +138,8 @@ def test_the_speed_is_clipped_to_what_the_page_offers(session):
         (target_week, "x", "run to week: expected an integer from 1 to 40, found 'x'"),
         (target_week, "0", "run to week: expected an integer from 1 to 40, found 0"),
         (target_week, "41", "run to week: expected an integer from 1 to 40, found 41"),
-        (weeks_ahead, "-1", "weeks to step: expected an integer from 1 to 40, found -1"),
-        (weeks_ahead, "1e9", "weeks to step: expected an integer from 1 to 40, found '1e9'"),
+        (weeks_ahead, "-1", "weeks to advance: expected an integer from 1 to 40, found -1"),
+        (weeks_ahead, "1e9", "weeks to advance: expected an integer from 1 to 40, found '1e9'"),
     ],
 )
 def test_week_fields_refuse_bad_text_naming_the_field(session, field, text, message):
