@@ -17,6 +17,7 @@ the views. Redraws go through Mesa's `update_counter` as in SolaraViz.
 
 from __future__ import annotations
 
+import html
 import math
 import threading
 from collections.abc import Callable
@@ -31,12 +32,14 @@ from dashboards.compare_page import ComparePage
 from dashboards.controls import (
     Actions,
     InterventionControls,
+    PinControls,
     Problems,
     RunControls,
     SaveControls,
     SetupControls,
     report,
 )
+from dashboards.headline import measure
 from dashboards.player import Player
 from dashboards.registry import registry, take_seat
 from dashboards.session import DashboardSession
@@ -109,34 +112,40 @@ def _kpi(label: str, value: str, delta: str = "", side: str | None = None) -> No
 
 @solara.component
 def Indicators(session: DashboardSession) -> solara.Element:
-    """The headline indices this week, with their change since week 0."""
+    """The headline indices this week, with their change against the chosen reference."""
     snap = current_snapshot(session)
-    ts = snap.timeseries
-    first, last = ts.iloc[0], ts.iloc[-1]
+    last = snap.timeseries.iloc[-1]
+    reference = measure(snap, session.reference)
 
     def delta(column: str) -> str:
-        change = float(last[column]) - float(first[column])
-        return f"{change:+.3f} since week 0"
+        return f"{reference.change(last, column):+.3f}"
 
     talks = "talks held" if bool(last["talks"]) and snap.step > 0 else "no talks this week"
-    with solara.Row(gap="12px", style={"flex-wrap": "wrap"}) as main:
-        _kpi("Week", f"{snap.step} / {snap.horizon}", talks)
-        _kpi(
-            "Legitimacy of N",
-            f"{last['legitimacy_negotiator']:.3f}",
-            delta("legitimacy_negotiator"),
-            "negotiator",
+    with solara.Column(gap="4px") as main:
+        with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
+            _kpi("Week", f"{snap.step} / {snap.horizon}", talks)
+            _kpi(
+                "Legitimacy of N",
+                f"{last['legitimacy_negotiator']:.3f}",
+                delta("legitimacy_negotiator"),
+                "negotiator",
+            )
+            _kpi(
+                "Legitimacy of A",
+                f"{last['legitimacy_adversary']:.3f}",
+                delta("legitimacy_adversary"),
+                "adversary",
+            )
+            _kpi("Narrative share", f"{last['narrative_share']:.3f}", delta("narrative_share"))
+            crisis = float(last["crisis_index"])
+            _kpi("Crisis index", f"{crisis:.4f}" if not math.isnan(crisis) else "—", "model index")
+            _kpi("Polarization", f"{last['polarization']:.3f}", delta("polarization"))
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=f"Changes {html.escape(reference.words)}.",
+            classes=["control-note"],
+            attributes={"data-testid": "reference"},
         )
-        _kpi(
-            "Legitimacy of A",
-            f"{last['legitimacy_adversary']:.3f}",
-            delta("legitimacy_adversary"),
-            "adversary",
-        )
-        _kpi("Narrative share", f"{last['narrative_share']:.3f}", delta("narrative_share"))
-        crisis = float(last["crisis_index"])
-        _kpi("Crisis index", f"{crisis:.4f}" if not math.isnan(crisis) else "—", "model index")
-        _kpi("Polarization", f"{last['polarization']:.3f}", delta("polarization"))
     return main
 
 
@@ -173,6 +182,7 @@ def LivePage(session: DashboardSession) -> solara.Element:
         solara.Style(CSS)
         with solara.Column(gap="10px", classes=["live-controls"]):
             RunControls(act, player, playing, revision)
+            PinControls(act, revision)
             InterventionControls(act, revision)
             SetupControls(act, revision)
             SaveControls(act)

@@ -9,6 +9,7 @@ of the session (`revision`), the model's views on a change of the run (Mesa's
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from dashboards.form import SessionError, deterrence_range
 from dashboards.labels import ROLE_LABELS, action_label
 from dashboards.player import SPEEDS, Player, target_week, weeks_ahead
 from dashboards.registry import touch_seat
-from dashboards.session import INTERVENTIONS, DashboardSession
+from dashboards.session import INTERVENTIONS, PIN_LIMIT, DashboardSession
 from experiments.palette import INK, SIDE_COLOURS
 from model.config import NAME_PATTERN
 
@@ -200,6 +201,67 @@ def RunControls(act: Actions, player: Player, playing: solara.Reactive[bool], re
                 attributes={"aria-label": "Advance the number of weeks typed"},
             )
     return main
+
+
+@solara.component
+def PinControls(act: Actions, revision: int) -> solara.Element:
+    """Pin the running run as a faded reference; the pinned runs; what changes are measured against.
+
+    A pinned run stays on every time chart, faded and labelled, while a new run starts from
+    Reset; at most `PIN_LIMIT` stay (pinning one more drops the oldest, and says so).
+    """
+    update_counter.get()
+    session = act.session
+    label, set_label = solara.use_state("")
+    with solara.Card("Compare runs", margin=0) as main:
+        solara.Text(
+            "Pin this run to keep it on the charts, faded, while you Reset and run another "
+            f"(at most {PIN_LIMIT}).",
+            classes=["control-note"],
+        )
+        with solara.Row(gap="6px", style={"align-items": "baseline"}):
+            solara.InputText(
+                "Label (optional)",
+                value=label,
+                on_value=lambda text: set_label(text or ""),
+                continuous_update=True,
+            )
+            solara.Button(
+                "Pin this run",
+                icon_name="mdi-pin",
+                small=True,
+                color="primary",
+                disabled=session.step_count < 1,
+                on_click=act(lambda: (session.pin(label), set_label("")), model=True),
+            )
+        for run in session.pinned:
+            with solara.Row(gap="6px", style={"align-items": "center"}):
+                solara.HTML(
+                    tag="div",
+                    unsafe_innerHTML=f"<b>{_escape(run.label)}</b> · {_escape(run.about)}",
+                    classes=["control-note"],
+                    attributes={"data-testid": "pinned-run"},
+                )
+                solara.Button(
+                    "Unpin",
+                    small=True,
+                    text=True,
+                    on_click=act(session.unpin, run.label, model=True),
+                    attributes={"aria-label": f"Unpin {run.label}"},
+                )
+        for line in session.notices:
+            solara.Text(line, classes=["control-note"])
+        solara.Select(
+            "Measure changes against",
+            values=session.reference_choices(),
+            value=session.reference,
+            on_value=lambda choice: act(session.set_reference, choice, model=True)(),
+        )
+    return main
+
+
+def _escape(text: str) -> str:
+    return html.escape(text)
 
 
 @solara.component

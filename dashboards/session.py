@@ -15,6 +15,7 @@ with `scenario_yaml` replays exactly.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,14 @@ from agents.actions import Action
 from dashboards import export
 from dashboards.catalog import ConfigCatalog, NotOfferedError, page_lines, start_config
 from dashboards.form import SessionError, Settings, SetupForm, check_role
-from dashboards.snapshot import NetworkLayout, Snapshot, network_layout, take_snapshot
+from dashboards.snapshot import (
+    NetworkLayout,
+    PinnedRun,
+    Snapshot,
+    network_layout,
+    pin,
+    take_snapshot,
+)
 from model.config import ConfigError, ExperimentConfig, load_config
 from model.live import LiveRun
 from model.streams import replicate_seed
@@ -40,6 +48,18 @@ INTERVENTIONS: dict[str, tuple[Action, ...]] = {
     ),
 }
 """The actions each side's intervention buttons can force."""
+
+PIN_LIMIT = 3
+"""Most runs pinned at once; pinning one more drops the oldest (and says so)."""
+
+LABEL_PATTERN = re.compile(r"[\w .,:;()+#/-]{1,40}")
+"""What a pinned run's label may hold (it comes from the browser): 1-40 plain characters."""
+
+REFERENCE_LAST_CHANGE = "the week before the last change"
+REFERENCE_START = "week 0"
+REFERENCE_PINNED = "pinned: "
+"""The references headline changes are measured against (a pinned run: its label after
+`REFERENCE_PINNED`)."""
 
 
 @dataclass(eq=False)
@@ -59,6 +79,10 @@ class DashboardSession:
     configs: ConfigCatalog | None = None
     problems: list[str] = field(default_factory=list)
     revision: int = 0
+    pinned: list[PinnedRun] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    reference: str = REFERENCE_LAST_CHANGE
+    _pins: int = 0
     _layout: NetworkLayout | None = None
     _snapshot: Snapshot | None = None
     _lock: threading.RLock = field(default_factory=threading.RLock)
@@ -204,6 +228,95 @@ class DashboardSession:
     def dismiss_problems(self) -> None:
         """Clear the page-level messages."""
         self.problems = []
+        self.notices = []
+
+    # ---------------------------------------------------------------------------------------
+    # Pinned runs and the reference of the headline figures
+    # ---------------------------------------------------------------------------------------
+
+    def default_label(self) -> str:
+        """The label a pinned run gets unless another is typed (``both_engage, seed 11``)."""
+        applied = self.form.applied
+        forced = sorted(
+            {
+                row.side
+                for row in self.snapshot().changes.itertuples()
+                if row.cause == "intervention"
+            }
+        )
+        how = f", {' and '.join(forced)} steered" if forced else ""
+        return f"{applied.scenario}, seed {applied.seed}{how}"[:40]
+
+    def pin(self, label: str | None = None) -> str:
+        """Keep the running run as a reference named `label` (default: `default_label`).
+
+        At most `PIN_LIMIT` runs stay pinned; pinning one more drops the oldest. Returns what
+        happened in words (also in `notices`).
+
+        Raises:
+            SessionError: before the first step, or for a label that is not 1-40 plain
+                characters.
+        """
+        if self.step_count < 1:
+            raise SessionError("pin: take at least one step first")
+        text = (label or "").strip() or self.default_label()
+        if not LABEL_PATTERN.fullmatch(text):
+            raise SessionError("pin label: expected 1 to 40 letters, digits, spaces or .,:;()+#/-")
+        with self._lock:
+            taken = {run.label for run in self.pinned}
+            unique, n = text, 2
+            while unique in taken:
+                unique, n = f"{text} ({n})", n + 1
+            applied = self.form.applied
+            about = (
+                f"{self.config.name} / {applied.scenario}, {applied.observers:,} observers, "
+                f"seed {applied.seed}, weeks 0-{self.step_count}"
+            )
+            self.pinned.append(pin(self.snapshot(), unique, about))
+            notice = f"pinned: {unique}"
+            if len(self.pinned) > PIN_LIMIT:
+                dropped = self.pinned.pop(0)
+                notice += f" (at most {PIN_LIMIT} pinned: dropped the oldest, {dropped.label})"
+                if self.reference == REFERENCE_PINNED + dropped.label:
+                    self.reference = REFERENCE_LAST_CHANGE
+            self._pins += 1
+            self._snapshot = None
+        self.notices = [notice]
+        return notice
+
+    def unpin(self, label: str) -> None:
+        """Drop the pinned run named `label` (one of `pinned`; SessionError otherwise)."""
+        with self._lock:
+            kept = [run for run in self.pinned if run.label != label]
+            if len(kept) == len(self.pinned):
+                raise SessionError("unpin: expected the label of a pinned run")
+            self.pinned = kept
+            if self.reference == REFERENCE_PINNED + label:
+                self.reference = REFERENCE_LAST_CHANGE
+            self._pins += 1
+            self._snapshot = None
+        self.notices = [f"unpinned: {label}"]
+
+    def reference_choices(self) -> list[str]:
+        """What the headline changes may be measured against: the last change, week 0, a pin."""
+        return [
+            REFERENCE_LAST_CHANGE,
+            REFERENCE_START,
+            *(REFERENCE_PINNED + run.label for run in self.pinned),
+        ]
+
+    def set_reference(self, choice: str) -> None:
+        """Measure the headline changes against `choice` (one of `reference_choices`)."""
+        if choice not in self.reference_choices():
+            raise SessionError("reference: expected one of the choices offered")
+        self.reference = choice
+
+    def reference_run(self) -> PinnedRun | None:
+        """The pinned run the headline changes are measured against, or None."""
+        for run in self.pinned:
+            if self.reference == REFERENCE_PINNED + run.label:
+                return run
+        return None
 
     # ---------------------------------------------------------------------------------------
     # Taking it away, drawing it
@@ -230,11 +343,12 @@ class DashboardSession:
         with self._lock:
             run = self.run
             cached = self._snapshot
-            if cached is not None and cached.key == (id(run), run.step_count):
+            key = (id(run), run.step_count, self._pins)
+            if cached is not None and cached.key == key:
                 return cached
             if self._layout is None:
                 self._layout = network_layout(run)
-            self._snapshot = take_snapshot(run, self._layout)
+            self._snapshot = take_snapshot(run, self._layout, tuple(self.pinned), "this run", key)
             return self._snapshot
 
     def _replace_run(self, run: LiveRun, form: SetupForm) -> None:

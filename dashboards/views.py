@@ -77,7 +77,7 @@ CHARTS: tuple[ChartView, ...] = (
     ChartView(
         "legitimacy",
         "Legitimacy of each side",
-        "Mean over observers of L^N and L^A (a model index); dashed: an intervention starts",
+        "Mean over observers of L^N and L^A (a model index); dashed: a side changes its action",
         legitimacy_spec,
         legitimacy_data,
         "legitimacy.csv",

@@ -134,3 +134,60 @@ def labelled(codes: dict[str, str]) -> str:
 
 
 SIDE_CODES = {"N": ROLE_LABELS["negotiator"], "A": ROLE_LABELS["adversary"]}
+
+
+PINNED_OPACITY = 0.35
+"""How strongly a pinned run's lines are drawn beside the running one."""
+
+
+def pinned_layers(horizon: int, value: str, colour: alt.Color) -> tuple[alt.Chart, alt.Chart]:
+    """The faded lines of the pinned runs (dataset ``pinned``) and their labels (``pinned_end``).
+
+    The lines fold the side codes of `SIDE_CODES` into `value`, one line per run and side,
+    at `PINNED_OPACITY`; each run's label stands at its last week.
+    """
+    lines = (
+        alt.Chart(alt.NamedData("pinned"))
+        .transform_fold(list(SIDE_CODES), as_=["code", value])
+        .transform_calculate(side=labelled(SIDE_CODES))
+        .mark_line(strokeWidth=2, opacity=PINNED_OPACITY, strokeDash=[5, 2], clip=True)
+        .encode(
+            x=week_axis(horizon),
+            y=alt.Y(f"{value}:Q"),
+            color=colour,
+            detail="run:N",
+            tooltip=["run:N", "step:Q", "side:N", alt.Tooltip(f"{value}:Q", format=".3f")],
+        )
+    )
+    labels = (
+        alt.Chart(alt.NamedData("pinned_end"))
+        .mark_text(align="left", dx=4, fontSize=10, color=MUTED, clip=True)
+        .encode(x="step:Q", y=alt.Y(f"{value}:Q"), text="run:N")
+    )
+    return lines, labels
+
+
+def pinned_data(pinned: pd.DataFrame, columns: dict[str, str], value: str) -> dict[str, list]:
+    """The datasets of `pinned_layers`: the pinned runs' series and where each run's label goes.
+
+    `pinned` is a snapshot's stacked table of pinned runs (a `run` column); `columns` maps the
+    side codes to its columns; `value` is the name the layers give the folded values (a
+    run's label stands at its first column's last value).
+    """
+    if pinned.empty:
+        return {"pinned": [], "pinned_end": []}
+    series = compact(pinned, {"run": "run", "step": "step", **columns})
+    ends = pinned.groupby("run", sort=False).tail(1)
+    first = next(iter(columns.values()))
+    end = [
+        {"run": str(run), "step": int(step), value: float(v)}
+        for run, step, v in zip(ends["run"], ends["step"], ends[first], strict=True)
+    ]
+    return {"pinned": series, "pinned_end": end}
+
+
+def pinned_words(snap: Snapshot) -> str:
+    """The pinned runs in words for a chart's description (empty without any)."""
+    if not snap.pinned:
+        return ""
+    return " Pinned for reference: " + "; ".join(run.label for run in snap.pinned) + "."

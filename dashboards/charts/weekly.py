@@ -11,7 +11,6 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from agents.actions import SIDES
 from dashboards.charts.kit import (
     HEIGHT,
     SIDE_CODES,
@@ -20,6 +19,9 @@ from dashboards.charts.kit import (
     compact,
     finish,
     labelled,
+    pinned_data,
+    pinned_layers,
+    pinned_words,
     records,
     week_axis,
 )
@@ -66,21 +68,17 @@ def bloc_data(snap: Snapshot) -> pd.DataFrame:
     return snap.blocs[["step", "bloc", "legitimacy_negotiator", "legitimacy_adversary"]].copy()
 
 
-def _intervention_marks(snap: Snapshot) -> list[dict[str, Any]]:
-    """Weeks where an intervention started or changed, per side."""
-    marks, previous = [], {role: None for role in SIDES}
-    for step, side, action, forced in snap.events.itertuples(index=False):
-        key = action if forced else None
-        if forced and key != previous[side]:
-            marks.append(
-                {
-                    "step": step,
-                    "side": ROLE_LABELS[side],
-                    "what": f"{ROLE_LABELS[side]}: {action_label(action)} (intervention)",
-                }
-            )
-        previous[side] = key
-    return marks
+def _change_marks(snap: Snapshot) -> list[dict[str, Any]]:
+    """Weeks where either side changed its action (from a strategy or an intervention)."""
+    return [
+        {
+            "step": int(row.step),
+            "side": ROLE_LABELS[row.side],
+            "what": f"{ROLE_LABELS[row.side]}: {action_label(row.from_action)} → "
+            f"{action_label(row.to_action)} ({row.cause})",
+        }
+        for row in snap.changes.itertuples()
+    ]
 
 
 @functools.cache
@@ -99,11 +97,14 @@ def _legitimacy_template(horizon: int) -> dict[str, Any]:
         )
     )
     rules = (
-        alt.Chart(alt.NamedData("interventions"))
+        alt.Chart(alt.NamedData("changes"))
         .mark_rule(strokeDash=[4, 3], strokeWidth=1.5)
         .encode(x="step:Q", color=colour, tooltip=["step:Q", "what:N"])
     )
-    return finish(alt.layer(rules, lines).properties(width="container", height=HEIGHT))
+    pinned, labels = pinned_layers(horizon, "legitimacy", colour)
+    return finish(
+        alt.layer(rules, lines, pinned, labels).properties(width="container", height=HEIGHT)
+    )
 
 
 def legitimacy_spec(snap: Snapshot) -> dict[str, Any]:
@@ -117,10 +118,16 @@ def legitimacy_spec(snap: Snapshot) -> dict[str, Any]:
             "series": compact(
                 data, {"step": "step", "N": "legitimacy_negotiator", "A": "legitimacy_adversary"}
             ),
-            "interventions": _intervention_marks(snap),
+            "changes": _change_marks(snap),
+            **pinned_data(
+                snap.pinned_timeseries,
+                {"N": "legitimacy_negotiator", "A": "legitimacy_adversary"},
+                "legitimacy",
+            ),
         },
         f"Mean legitimacy by week. Week {snap.step}: negotiator "
-        f"{last['legitimacy_negotiator']:.3f}, adversary {last['legitimacy_adversary']:.3f}.",
+        f"{last['legitimacy_negotiator']:.3f}, adversary {last['legitimacy_adversary']:.3f}."
+        + pinned_words(snap),
     )
 
 
