@@ -405,7 +405,7 @@ def SetupControls(act: Actions, revision: int) -> solara.Element:
 
 @solara.component
 def SaveControls(act: Actions) -> solara.Element:
-    """Save as scenario: the session's actions as a scripted scenario in a YAML file."""
+    """Save as scenario (the actions as a scripted scenario, YAML) and export the session (zip)."""
     update_counter.get()
     session = act.session
     name, set_name = solara.use_state("dashboard_session")
@@ -419,8 +419,15 @@ def SaveControls(act: Actions) -> solara.Element:
             report(act, error)
             return f"# not saved: {error}\n".encode()
 
+    def archive_bytes() -> bytes:
+        try:
+            return session.archive()
+        except SessionError as error:
+            report(act, error)
+            return b""
+
     with solara.Card(
-        "Save as scenario",
+        "Save and export",
         subtitle="Both sides' actions as a scripted scenario; replays exactly with run.py batch",
         margin=0,
     ) as main:
@@ -438,10 +445,22 @@ def SaveControls(act: Actions) -> solara.Element:
                 label="Save as scenario",
                 mime_type="application/x-yaml",
             )
+            solara.FileDownload(
+                data=archive_bytes,
+                filename=f"{name}_session.zip",
+                label="Export the session (zip)",
+                mime_type="application/zip",
+            )
         else:
             solara.Button("Save as scenario", disabled=True, icon_name="mdi-content-save")
+            solara.Button("Export the session (zip)", disabled=True, icon_name="mdi-download")
             if not ready:
                 solara.Text("Take at least one step first.", classes=["control-note"])
+        solara.Text(
+            "The export holds every table of this run and of the pinned runs (CSV), the "
+            "changes of action and the scenario (YAML).",
+            classes=["control-note"],
+        )
     return main
 
 

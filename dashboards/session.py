@@ -338,6 +338,31 @@ class DashboardSession:
         """`scenario_config` as YAML text, with a header saying how to replay it."""
         return export.scenario_yaml(self.scenario_config(name))
 
+    def archive(self) -> bytes:
+        """The whole session as one zip archive (`dashboards.export.session_archive`).
+
+        Raises:
+            SessionError: before the first step (there is nothing to replay yet).
+        """
+        if self.step_count < 1:
+            raise SessionError("export: take at least one step first")
+        with self._lock:
+            text = self.scenario_yaml()
+            snap = self.snapshot()
+            applied = self.form.applied
+            about = {
+                "config": self.config_path.name if self.config_path else self.config.name,
+                "scenario": applied.scenario,
+                "seed": applied.seed,
+                "run_seed": self.run.seed,
+                "observers": applied.observers,
+                "week": snap.step,
+                "horizon": snap.horizon,
+                "headline_reference": self.reference,
+            }
+            pinned = [(run.label, run.about, run_tables(run)) for run in self.pinned]
+            return export.session_archive(run_tables(snap), pinned, text, about)
+
     def snapshot(self) -> Snapshot:
         """The running model's tables now (see `Snapshot`), computed once per step."""
         with self._lock:
@@ -357,6 +382,18 @@ class DashboardSession:
         self.problems = []
         self._layout = None
         self._snapshot = None
+
+
+def run_tables(run: Snapshot | PinnedRun) -> dict[str, Any]:
+    """The tables of the archive (`dashboards.export.ARCHIVE_TABLES`) of a run or a snapshot."""
+    return {
+        "timeseries": run.timeseries,
+        "blocs": run.blocs,
+        "media": run.media,
+        "events": run.events,
+        "action_changes": run.changes,
+        "redline": run.redline,
+    }
 
 
 def start_run(config: ExperimentConfig, settings: Settings) -> LiveRun:
