@@ -166,7 +166,8 @@ def LivePage(session: DashboardSession) -> solara.Element:
         if not playing.value:
             return
         try:
-            player.play(force_update, cancel)
+            if player.play(force_update, cancel) == "finished":
+                act.refresh()
         except Exception as error:  # report in the page, stop playing
             report(act, error)
         if not cancel.is_set():

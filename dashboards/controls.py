@@ -13,20 +13,22 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import solara
+import solara.lab
 from mesa.visualization.utils import force_update, update_counter
 
 from agents.actions import SIDES
 from dashboards.ack import WeekShown
-from dashboards.form import SessionError, deterrence_range
+from dashboards.form import SessionError, deterrence_range, knob_groups
 from dashboards.labels import ROLE_LABELS, action_label
 from dashboards.player import SPEEDS, Player, target_week, weeks_ahead
 from dashboards.registry import touch_seat
 from dashboards.session import INTERVENTIONS, PIN_LIMIT, DashboardSession
 from experiments.palette import INK, SIDE_COLOURS
 from model.config import NAME_PATTERN
+from model.parameters import MECHANISMS
 
 
 @dataclass(frozen=True)
@@ -56,13 +58,17 @@ class Actions:
                 self.session.problems = [str(error)]
             except Exception as error:  # the page's edge: report, keep the last good model
                 self.session.problems = [f"error: {type(error).__name__}: {error}"]
-            if controls or failed:
-                self.session.revision += 1
-                self.controls.set(self.session.revision)
+            if controls or failed or (model and self.session.finished):
+                self.refresh()
             if model:
                 force_update()
 
         return run
+
+    def refresh(self) -> None:
+        """Redraw the controls (the session changed in a way they show)."""
+        self.session.revision += 1
+        self.controls.set(self.session.revision)
 
 
 def report(act: Actions, error: Exception) -> None:
@@ -127,13 +133,16 @@ def RunControls(act: Actions, player: Player, playing: solara.Reactive[bool], re
             style=f"font-size: 20px; font-weight: 500; color: {INK};",
         )
         applied = session.form.applied
-        solara.Text(
-            f"{session.config.name} / {applied.scenario} · {applied.observers:,} observers · "
-            f"seed {applied.seed}",
+        ended = " · end of the run: Reset to start again" if session.finished else ""
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=html.escape(
+                f"{session.config.name} / {applied.scenario} · {applied.observers:,} observers "
+                f"· seed {applied.seed}{ended}"
+            ),
             classes=["control-note"],
+            attributes={"data-testid": "run-about"},
         )
-        if session.finished:
-            solara.Text("End of the run: Reset to start again.", classes=["control-note"])
         with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
             solara.Button(
                 "Reset",
@@ -298,6 +307,7 @@ def InterventionControls(act: Actions, revision: int) -> solara.Element:
                         outlined=not active,
                         dark=active,
                         color=SIDE_COLOURS[role] if active else None,
+                        disabled=session.finished,
                         on_click=act(session.intervene, role, action),
                         attributes={
                             "aria-label": f"{ROLE_LABELS[role]}: {action_label(action)}",
@@ -308,7 +318,7 @@ def InterventionControls(act: Actions, revision: int) -> solara.Element:
                     "back to strategy",
                     small=True,
                     text=True,
-                    disabled=current is None,
+                    disabled=current is None or session.finished,
                     on_click=act(session.intervene, role, None),
                     attributes={"aria-label": f"{ROLE_LABELS[role]}: back to strategy"},
                 )
@@ -327,6 +337,16 @@ def SetupControls(act: Actions, revision: int) -> solara.Element:
     changes = session.form.pending_changes()
     low, high = deterrence_range()
 
+    asked, set_asked = solara.use_state(cast(str | None, None))
+
+    def choose_config(name: str) -> None:
+        if session.config_path is not None and name == session.config_path.name:
+            set_asked(None)
+        elif session.step_count > 0:
+            set_asked(name)  # ask first: opening it discards the run
+        else:
+            act(session.open_config, name, model=True)()
+
     with solara.Card("Set-up", subtitle="Changes apply on Reset", margin=0) as main:
         configs = session.available_configs()
         if configs:
@@ -334,8 +354,23 @@ def SetupControls(act: Actions, revision: int) -> solara.Element:
             solara.Select(
                 "Config (opens now)",
                 values=configs,
-                value=current,
-                on_value=lambda name: act(session.open_config, name, model=True)(),
+                value=asked or current,
+                on_value=choose_config,
+            )
+            solara.lab.ConfirmationDialog(
+                asked is not None,
+                title="Open another config?",
+                content=(
+                    f"Opening {asked} ends the run at week {session.step_count}. Pin it first "
+                    "to keep it on the charts. Open it now?"
+                    if asked
+                    else ""
+                ),
+                ok="Open it",
+                cancel="Keep this run",
+                on_ok=lambda: (act(session.open_config, asked, model=True)(), set_asked(None)),
+                on_cancel=lambda: set_asked(None),
+                on_close=lambda: set_asked(None),
             )
         solara.Select(
             _pending("Scenario", pending.scenario != applied.scenario),
@@ -394,6 +429,56 @@ def SetupControls(act: Actions, revision: int) -> solara.Element:
             on_value=lambda text: act(session.form.set_seed, text or "")(),
             error=session.form.errors.get("seed", False),
         )
+        with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
+            solara.Button(
+                "New random seed",
+                icon_name="mdi-dice-multiple",
+                small=True,
+                outlined=True,
+                on_click=act(session.form.new_seed),
+            )
+            solara.Button(
+                "Scenario's defaults",
+                icon_name="mdi-backup-restore",
+                small=True,
+                outlined=True,
+                on_click=act(session.form.restore_scenario),
+                attributes={"aria-label": "Every setting back to the scenario's defaults"},
+            )
+        for group, knobs in knob_groups():
+            with solara.Details(summary=group):
+                for knob in knobs:
+                    low, high = knob.range
+                    value = pending.parameters.get(knob.label, low)
+                    solara.SliderFloat(
+                        _pending(
+                            f"{knob.title}: {value:.3g}",
+                            value != applied.parameters.get(knob.label),
+                        ),
+                        value=value,
+                        min=low,
+                        max=high,
+                        step=_slider_step(low, high),
+                        on_value=lambda x, label=knob.label: act(
+                            session.form.set_parameter, label, x
+                        )(),
+                    )
+                    if knob.label in session.form.errors:
+                        solara.Error(session.form.errors[knob.label], dense=True)
+        with solara.Details(summary="Mechanisms (switches)"):
+            for mechanism in MECHANISMS:
+                on = pending.mechanisms.get(mechanism.name, mechanism.default)
+                solara.Switch(
+                    label=_pending(
+                        mechanism.name.replace("_", " ") + (" (rival)" if mechanism.rival else ""),
+                        on != applied.mechanisms.get(mechanism.name, mechanism.default),
+                    ),
+                    value=on,
+                    on_value=lambda x, name=mechanism.name: act(
+                        session.form.set_mechanism, name, bool(x)
+                    )(),
+                )
+                solara.Text(mechanism.claim, classes=["control-note"])
         if changes:
             solara.Warning(
                 "Pending until Reset: " + "; ".join(changes),
@@ -401,6 +486,12 @@ def SetupControls(act: Actions, revision: int) -> solara.Element:
                 attributes={"data-testid": "pending"},
             )
     return main
+
+
+def _slider_step(low: float, high: float) -> float:
+    """A slider step of about a hundredth of the range, a round number."""
+    span = (high - low) / 100
+    return float(f"{span:.1g}") if span > 0 else 0.01
 
 
 @solara.component
@@ -469,8 +560,9 @@ def Problems(act: Actions, revision: int) -> solara.Element:
     """Page-level messages (a config or settings that did not validate), with a dismiss."""
     session = act.session
     with solara.Column(gap="4px") as main:
-        if session.problems:
-            for line in session.problems:
+        problems = session.current_problems()
+        if problems:
+            for line in problems:
                 solara.Error(line, dense=True, attributes={"data-testid": "problem"})
             solara.Button(
                 "Dismiss",

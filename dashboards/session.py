@@ -55,6 +55,9 @@ PIN_LIMIT = 3
 LABEL_PATTERN = re.compile(r"[\w .,:;()+#/-]{1,40}")
 """What a pinned run's label may hold (it comes from the browser): 1-40 plain characters."""
 
+NOT_RESET = "not reset: fix the fields first"
+"""The first line of the page's messages while a reset waits for fields to be fixed."""
+
 REFERENCE_LAST_CHANGE = "the week before the last change"
 REFERENCE_START = "week 0"
 REFERENCE_PINNED = "pinned: "
@@ -83,6 +86,7 @@ class DashboardSession:
     notices: list[str] = field(default_factory=list)
     reference: str = REFERENCE_LAST_CHANGE
     _pins: int = 0
+    _refused: bool = False
     _layout: NetworkLayout | None = None
     _snapshot: Snapshot | None = None
     _lock: threading.RLock = field(default_factory=threading.RLock)
@@ -157,10 +161,8 @@ class DashboardSession:
         """
         form = self.form
         if form.errors:
-            self.problems = [
-                "not reset: fix the fields first",
-                *(form.errors[k] for k in sorted(form.errors)),
-            ]
+            self.problems = []
+            self._refused = True
             return False
         try:
             run = start_run(self.config, form.pending)
@@ -219,6 +221,8 @@ class DashboardSession:
     def intervene(self, role: str, action: Action | None) -> None:
         """Force `role`'s action from the next step on until the next call (None: strategy)."""
         check_role(role)
+        if self.finished:
+            raise SessionError("intervention: the run has ended; Reset to start again")
         if action is not None and action not in INTERVENTIONS[role]:
             allowed = ", ".join(a.value for a in INTERVENTIONS[role])
             raise SessionError(f"{role}: expected one of {allowed}, found {action.value}")
@@ -229,6 +233,18 @@ class DashboardSession:
         """Clear the page-level messages."""
         self.problems = []
         self.notices = []
+        self._refused = False
+
+    def current_problems(self) -> list[str]:
+        """The page-level messages now: a refused reset lists the fields still wrong, if any.
+
+        Once every field is fixed the refusal is no longer shown (no message quotes an old
+        value).
+        """
+        if self._refused and self.form.errors:
+            errors = self.form.errors
+            return [NOT_RESET, *(errors[k] for k in sorted(errors)), *self.problems]
+        return list(self.problems)
 
     # ---------------------------------------------------------------------------------------
     # Pinned runs and the reference of the headline figures
@@ -380,6 +396,7 @@ class DashboardSession:
         self.run = run
         self.form = form
         self.problems = []
+        self._refused = False
         self._layout = None
         self._snapshot = None
 
