@@ -1,8 +1,9 @@
-"""A widget by which the browser says which week it shows: the play loop's acknowledgement.
+"""The week counter, by which the browser also says which week it shows.
 
-The server sends `week` with every redraw; the browser, once it has applied that update (and
-every update sent before it, in order), sets `shown` to it. The play loop waits for it before
-the next step (`dashboards.player`), so playing never runs ahead of the page.
+The server sends `week` and the counter's `text` with every redraw; the browser, once it has
+put that text on the page (and so applied every update sent before it, in order), sets
+`shown` to the week. The play loop waits for it before the next step (`dashboards.player`),
+so playing never runs ahead of what the audience sees.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import traitlets
 
 TEMPLATE = """
 <template>
-    <span class="week-shown" :data-week="week" style="display: none"></span>
+    <div data-testid="step-counter" aria-live="polite" :data-week="week"
+         style="font-size: 20px; font-weight: 500;" :style="{ color: colour }">{{ text }}</div>
 </template>
 <script>
 module.exports = {
@@ -21,7 +23,9 @@ module.exports = {
     },
     watch: {
         week(value) {
-            this.shown = value;
+            this.$nextTick(() => {
+                this.shown = value;
+            });
         },
     },
 };
@@ -29,9 +33,11 @@ module.exports = {
 """
 
 
-class WeekShown(v.VuetifyTemplate):
-    """An invisible element whose `shown` trait the browser sets to the `week` it received."""
+class WeekCounter(v.VuetifyTemplate):
+    """The page's week counter (``Week 5 of 200``); `shown` is the week the browser shows."""
 
     template = traitlets.Unicode(TEMPLATE).tag(sync=True)
+    text = traitlets.Unicode("").tag(sync=True)
+    colour = traitlets.Unicode("black").tag(sync=True)
     week = traitlets.Int(0).tag(sync=True)
     shown = traitlets.Int(-1).tag(sync=True)

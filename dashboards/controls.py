@@ -20,7 +20,7 @@ import solara.lab
 from mesa.visualization.utils import force_update, update_counter
 
 from agents.actions import SIDES
-from dashboards.ack import WeekShown
+from dashboards.ack import WeekCounter
 from dashboards.form import SessionError, deterrence_range, knob_groups
 from dashboards.labels import ROLE_LABELS, action_label
 from dashboards.player import SPEEDS, Player, target_week, weeks_ahead
@@ -125,12 +125,11 @@ def RunControls(act: Actions, player: Player, playing: solara.Reactive[bool], re
         speed.set(player.set_speed(value))
 
     with solara.Card("Run", margin=0) as main:
-        WeekShown.element(week=session.step_count, on_shown=player.shown)
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=f"Week {session.step_count} of {session.horizon}",
-            attributes={"data-testid": "step-counter", "aria-live": "polite"},
-            style=f"font-size: 20px; font-weight: 500; color: {INK};",
+        WeekCounter.element(
+            text=f"Week {session.step_count} of {session.horizon}",
+            week=session.step_count,
+            colour=INK,
+            on_shown=player.shown,
         )
         applied = session.form.applied
         ended = " · end of the run: Reset to start again" if session.finished else ""
