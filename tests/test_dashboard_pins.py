@@ -177,16 +177,20 @@ def test_headline_changes_against_week_0_and_a_pinned_run(session):
     assert session.reference == REFERENCE_START
 
 
-def test_the_legitimacy_chart_draws_pinned_runs_faded_with_their_labels(session, render):
+@pytest.mark.parametrize("key", ["legitimacy", "narrative", "crisis", "red_line"])
+def test_each_time_chart_draws_pinned_runs_faded_with_their_labels(session, render, key):
+    from test_dashboard_views import assert_valid_vega_lite
+
     session.step(5)
     session.pin("first")
     session.reset()
     session.step(2)
-    chart = next(c for c in views.CHARTS if c.key == "legitimacy")
+    chart = next(c for c in views.CHARTS if c.key == key)
     spec = chart_spec(render(views.ChartCard(chart, session)))
+    assert_valid_vega_lite(spec)
     assert {r["run"] for r in spec["datasets"]["pinned"]} == {"first"}
     assert len(spec["datasets"]["pinned"]) == 6
     assert spec["datasets"]["pinned_end"][0]["run"] == "first"
-    assert "Pinned for reference: first." in spec["description"]
+    assert spec["description"].endswith(". Pinned for reference: first.")
     faded = [layer for layer in spec["layer"] if layer.get("data", {}).get("name") == "pinned"]
     assert faded and faded[0]["mark"]["opacity"] < 0.5

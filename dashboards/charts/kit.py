@@ -140,23 +140,31 @@ PINNED_OPACITY = 0.35
 """How strongly a pinned run's lines are drawn beside the running one."""
 
 
-def pinned_layers(horizon: int, value: str, colour: alt.Color) -> tuple[alt.Chart, alt.Chart]:
+def pinned_layers(
+    horizon: int,
+    value: str,
+    colour: alt.Color,
+    codes: dict[str, str] | None = None,
+    as_: str = "side",
+) -> tuple[alt.Chart, alt.Chart]:
     """The faded lines of the pinned runs (dataset ``pinned``) and their labels (``pinned_end``).
 
-    The lines fold the side codes of `SIDE_CODES` into `value`, one line per run and side,
-    at `PINNED_OPACITY`; each run's label stands at its last week.
+    The lines fold the codes (default `SIDE_CODES`) into `value`, labelled in the field
+    `as_` that `colour` encodes, one line per run and code, at `PINNED_OPACITY`; each run's
+    label stands at its last week.
     """
+    codes = codes or SIDE_CODES
     lines = (
         alt.Chart(alt.NamedData("pinned"))
-        .transform_fold(list(SIDE_CODES), as_=["code", value])
-        .transform_calculate(side=labelled(SIDE_CODES))
+        .transform_fold(list(codes), as_=["code", value])
+        .transform_calculate(**{as_: labelled(codes)})
         .mark_line(strokeWidth=2, opacity=PINNED_OPACITY, strokeDash=[5, 2], clip=True)
         .encode(
             x=week_axis(horizon),
             y=alt.Y(f"{value}:Q"),
             color=colour,
             detail="run:N",
-            tooltip=["run:N", "step:Q", "side:N", alt.Tooltip(f"{value}:Q", format=".3f")],
+            tooltip=["run:N", "step:Q", f"{as_}:N", alt.Tooltip(f"{value}:Q", format=".3f")],
         )
     )
     labels = (

@@ -13,6 +13,7 @@ import pandas as pd
 
 from dashboards.charts.kit import (
     HEIGHT,
+    PINNED_OPACITY,
     SIDE_CODES,
     SIDE_SCALE,
     chart_spec,
@@ -155,7 +156,14 @@ def _two_lines_template(
             tooltip=["step:Q", "measure:N", alt.Tooltip("value:Q", format=".3f")],
         )
     )
-    layers = [lines]
+    pinned, ends = pinned_layers(
+        horizon,
+        "value",
+        alt.Color("measure:N", scale=alt.Scale(domain=list(labels), range=list(colours))),
+        codes,
+        "measure",
+    )
+    layers = [lines, pinned, ends]
     if reference >= 0:
         ref = (
             alt.Chart(alt.NamedData("reference"))
@@ -172,6 +180,12 @@ def _measures(frame: pd.DataFrame, columns: dict[str, str]) -> list[dict[str, An
     return compact(frame, {"step": "step", "a": first, "b": second})
 
 
+def _pinned_measures(snap: Snapshot, columns: dict[str, str]) -> dict[str, list]:
+    """The pinned runs' two measures of a two-line chart (keys a and b), and their labels."""
+    first, second = columns.values()
+    return pinned_data(snap.pinned_timeseries, {"a": first, "b": second}, "value")
+
+
 _NARRATIVE = {"narrative share (L^N > L^A)": "narrative_share", "blame on A": "blame_adversary"}
 _CRISIS = {"salience": "salience", "crisis index": "crisis_index"}
 
@@ -185,9 +199,14 @@ def narrative_spec(snap: Snapshot) -> dict[str, Any]:
     return chart_spec(
         snap,
         template,
-        {"series": _measures(data, _NARRATIVE), "reference": [{"value": 0.5}]},
+        {
+            "series": _measures(data, _NARRATIVE),
+            "reference": [{"value": 0.5}],
+            **_pinned_measures(snap, _NARRATIVE),
+        },
         f"Narrative share and blame by week. Week {snap.step}: narrative share "
-        f"{last['narrative_share']:.3f}, blame on the adversary {last['blame_adversary']:.3f}.",
+        f"{last['narrative_share']:.3f}, blame on the adversary {last['blame_adversary']:.3f}."
+        + pinned_words(snap),
     )
 
 
@@ -200,9 +219,9 @@ def crisis_spec(snap: Snapshot) -> dict[str, Any]:
     return chart_spec(
         snap,
         template,
-        {"series": _measures(data, _CRISIS)},
+        {"series": _measures(data, _CRISIS), **_pinned_measures(snap, _CRISIS)},
         f"Salience and crisis index by week. Week {snap.step}: salience "
-        f"{last['salience']:.3f}, crisis index {last['crisis_index']:.4f}.",
+        f"{last['salience']:.3f}, crisis index {last['crisis_index']:.4f}." + pinned_words(snap),
     )
 
 
@@ -233,7 +252,24 @@ def _redline_template(horizon: int, show_true: bool) -> dict[str, Any]:
             tooltip=["step:Q", alt.Tooltip("estimate:Q", format=".3f")],
         )
     )
-    layers = [band, line]
+    pinned = (
+        alt.Chart(alt.NamedData("pinned"))
+        .mark_line(
+            color=NEGOTIATOR_COLOUR, strokeWidth=2, opacity=PINNED_OPACITY, strokeDash=[5, 2]
+        )
+        .encode(
+            x=x,
+            y=alt.Y("estimate:Q", scale=y_scale),
+            detail="run:N",
+            tooltip=["run:N", "step:Q", alt.Tooltip("estimate:Q", format=".3f")],
+        )
+    )
+    ends = (
+        alt.Chart(alt.NamedData("pinned_end"))
+        .mark_text(align="left", dx=4, fontSize=10, color=MUTED, clip=True)
+        .encode(x="step:Q", y=alt.Y("estimate:Q", scale=y_scale), text="run:N")
+    )
+    layers = [band, line, pinned, ends]
     if show_true:
         truth = (
             alt.Chart(alt.NamedData("truth"))
@@ -259,11 +295,26 @@ def redline_spec(snap: Snapshot, show_true: bool) -> dict[str, Any]:
         f"Red-line estimate by week. Week {snap.step}: estimate {last['estimate']:.3f}, "
         f"95% band {last['low_95']:.3f} to {last['high_95']:.3f}"
     )
-    datasets: dict[str, list] = {"estimate": records(data)}
+    pinned = snap.pinned_redline
+    datasets: dict[str, list] = {
+        "estimate": records(data),
+        **(
+            {"pinned": [], "pinned_end": []}
+            if pinned.empty
+            else {
+                "pinned": compact(pinned, {"run": "run", "step": "step", "estimate": "estimate"}),
+                "pinned_end": records(
+                    pinned.groupby("run", sort=False).tail(1)[["run", "step", "estimate"]]
+                ),
+            }
+        ),
+    }
     if show_true:
         datasets["truth"] = [{"value": snap.true_red_line, "label": "true red line of A"}]
         text += f"; true red line {snap.true_red_line:.3f}"
-    return chart_spec(snap, _redline_template(snap.horizon, show_true), datasets, text + ".")
+    return chart_spec(
+        snap, _redline_template(snap.horizon, show_true), datasets, text + "." + pinned_words(snap)
+    )
 
 
 @functools.cache
