@@ -32,9 +32,7 @@ from dashboards.compare_page import ComparePage
 from dashboards.controls import (
     Actions,
     InterventionControls,
-    PinControls,
     Problems,
-    RunControls,
     SaveControls,
     SetupControls,
     report,
@@ -42,6 +40,7 @@ from dashboards.controls import (
 from dashboards.headline import measure
 from dashboards.player import Player
 from dashboards.registry import registry, take_seat
+from dashboards.run_controls import PinControls, RunControls
 from dashboards.session import DashboardSession
 from dashboards.views import CHARTS, ChartCard, EventStrip, current_snapshot
 from experiments.palette import ADVERSARY_COLOUR, FOCUS, INK, MUTED, NEGOTIATOR_COLOUR, RULE

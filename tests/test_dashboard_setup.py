@@ -13,7 +13,7 @@ from dashboardkit import Renders, button, html_text, small_config
 
 from agents.actions import Action
 from dashboards import app
-from dashboards.form import KNOBS, spec_value
+from dashboards.knobs import KNOBS, spec_value
 from dashboards.session import DashboardSession, SessionError
 from model.parameters import BY_NAME, MECHANISM_NAMES
 from model.streams import SEED_MAX
