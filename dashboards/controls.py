@@ -48,15 +48,20 @@ class Actions:
 
         def run(*_: Any) -> None:
             touch_seat()
+            session = self.session
+            cleared = session.refused_action  # a new action: the last refusal is old news
+            if cleared:
+                session.refused_action, session.problems = False, []
             failed = True
             try:
                 action(*args)
                 failed = False
             except SessionError as error:
-                self.session.problems = [str(error)]
+                session.problems = [str(error)]
             except Exception as error:  # the page's edge: report, keep the last good model
-                self.session.problems = [f"error: {type(error).__name__}: {error}"]
-            if controls or failed or (model and self.session.finished):
+                session.problems = [f"error: {type(error).__name__}: {error}"]
+            session.refused_action = failed
+            if controls or failed or cleared or (model and session.finished):
                 self.refresh()
             if model:
                 force_update()

@@ -71,8 +71,9 @@ class DashboardSession:
 
     Build it with `open`. `configs` are the configs the page may open by name (those in the
     folder of the first one). `problems` holds page-level messages (a config or settings that
-    did not validate, an action refused). `revision` counts the page's changes to the session
-    (the page redraws its controls on it).
+    did not validate, an action refused; `refused_action` says the last action was refused,
+    and the page clears its message once another goes through). `revision` counts the page's
+    changes to the session (the page redraws its controls on it).
     """
 
     config: ExperimentConfig
@@ -85,6 +86,7 @@ class DashboardSession:
     pinned: list[PinnedRun] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     reference: str = REFERENCE_LAST_CHANGE
+    refused_action: bool = False
     _pins: int = 0
     _refused: bool = False
     _layout: NetworkLayout | None = None

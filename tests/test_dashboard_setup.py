@@ -142,3 +142,29 @@ def test_switching_config_asks_before_ending_a_run(tmp_path, render):
     rc.find(v.Select, label="Config (opens now)").widget.v_model = "other.yaml"
     button(rc, "Open it").click()
     assert session.config.name == "other" and session.step_count == 0
+
+
+def test_a_refused_jump_names_its_field_and_clears_with_the_next_action(session, render):
+    rc = render(app.LivePage(session))
+    rc.find(v.TextField, label="Run to week").widget.v_model = "abc"
+    button(rc, "Run to the week typed").click()
+    shown = [str(w.children) for w in rc.find(v.Alert).widgets]
+    assert any("run to week: expected an integer from 1 to 40, found 'abc'" in t for t in shown)
+    button(rc, "Step").click()
+    assert session.current_problems() == []
+    assert not any("run to week" in str(w.children) for w in rc.find(v.Alert).widgets)
+
+
+def test_run_to_a_week_from_the_page_stops_there(session, render):
+    import time
+
+    rc = render(app.LivePage(session))
+    rc.find(v.TextField, label="Run to week").widget.v_model = "7"
+    button(rc, "Run to the week typed").click()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (
+        session.step_count == 7 and html_text(rc, "step-counter") == "Week 7 of 40"
+    ):
+        time.sleep(0.05)
+    assert session.step_count == 7
+    assert html_text(rc, "step-counter") == "Week 7 of 40"
