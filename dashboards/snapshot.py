@@ -108,7 +108,8 @@ def pinned_table(pinned: tuple[PinnedRun, ...], table: str) -> pd.DataFrame:
 class Snapshot:
     """The tables of a running model at one moment.
 
-    `key` changes whenever the model steps or is replaced, so views can cache on it.
+    `key` changes whenever the model steps or is replaced or the pinned runs change, so views
+    can cache on it.
     `timeseries`, `blocs` and `media` are the model's output tables; `events` has one row per
     side and step; `redline` holds the negotiator's estimate of the adversary's red line (mean,
     sd and a 95% band) per step; `gap` is every observer's L^N - L^A now; `nodes` and `edges`
@@ -120,7 +121,7 @@ class Snapshot:
     each (empty without pinned runs); `label` names the running run beside them.
     """
 
-    key: tuple[int, int]
+    key: tuple[int, ...]
     step: int
     horizon: int
     observers: int
