@@ -41,6 +41,7 @@ from dashboards.controls import (
 from dashboards.registry import registry, take_seat
 from dashboards.session import DashboardSession
 from dashboards.views import CHARTS, ChartCard, EventStrip, current_snapshot
+from experiments.discover_replay import Replay
 from experiments.palette import ADVERSARY_COLOUR, FOCUS, INK, MUTED, NEGOTIATOR_COLOUR, RULE
 from model.config import ConfigError, load_config
 
@@ -226,16 +227,33 @@ def NoSeat(retry: Callable[[], None]) -> solara.Element:
 
 @solara.component
 def Session() -> solara.Element:
-    """The pages of `PAGES` on this browser session's own `DashboardSession`."""
+    """The pages of `PAGES` on this browser session's own `DashboardSession`.
+
+    A page other than the first may open a run on the first (the Compare tab's Discover view
+    opens a box's run): the session takes the run's config and the first page is drawn anew.
+    """
     session = solara.use_memo(open_session, [])
+    tab = solara.use_reactive(0)
+    opened = solara.use_reactive(0)
+
+    def open_run(replay: Replay) -> None:
+        if session.open_replay(replay.config, replay.scenario):
+            opened.set(opened.value + 1)
+        tab.set(0)
+
     with solara.Column(gap="0px") as main:
         if len(PAGES) == 1:
             PAGES[0][1](session)
         else:
-            with solara.lab.Tabs(lazy=True):
-                for label, page in PAGES:
+            with solara.lab.Tabs(value=tab, lazy=True):
+                for i, (label, page) in enumerate(PAGES):
                     with solara.lab.Tab(label):
-                        page(session)
+                        if i == 0:
+                            page(session).key(f"{label}-{opened.value}")
+                        elif page is ComparePage:
+                            ComparePage(session, open_run)
+                        else:
+                            page(session)
     return main
 
 

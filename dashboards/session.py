@@ -122,6 +122,30 @@ class DashboardSession:
             self._replace_run(run, form)
         return True
 
+    def open_replay(self, config: dict[str, Any], scenario: str) -> bool:
+        """Run `scenario` of a config the server made (a discovered box's replay config).
+
+        The run takes replicate 0's seed of the config, as `run.py run` does. On a problem keep
+        everything and say why in `problems`; returns whether it opened.
+        """
+        from experiments import limits
+
+        try:
+            loaded = load_config(config)
+            limits.check(loaded, scenario=scenario)
+            form = SetupForm.of_scenario(loaded, scenario, loaded.seed)
+            run = start_run(loaded, form.applied)
+        except ConfigError as error:
+            self.problems = [f"run not opened: {line}" for line in error.lines]
+            return False
+        except KeyError:
+            self.problems = [f"run not opened: scenario: expected one of {', '.join(config)}"]
+            return False
+        with self._lock:
+            self.config, self.config_path = loaded, None
+            self._replace_run(run, form)
+        return True
+
     # ---------------------------------------------------------------------------------------
     # Running
     # ---------------------------------------------------------------------------------------
