@@ -24,6 +24,7 @@ from agents.actions import Action
 from dashboards import export
 from dashboards.catalog import ConfigCatalog, NotOfferedError, page_lines, start_config
 from dashboards.form import SessionError, Settings, SetupForm, check_role
+from dashboards.registry import claim_run
 from dashboards.snapshot import NetworkLayout, Snapshot, network_layout, take_snapshot
 from model.config import ConfigError, ExperimentConfig, load_config
 from model.live import LiveRun
@@ -259,8 +260,10 @@ def start_run(config: ExperimentConfig, settings: Settings) -> LiveRun:
     """The run of `settings` over `config`, with replicate 0's seed and the config's steps.
 
     Raises:
-        ConfigError: if the settings do not validate over the scenario.
+        ConfigError: if the settings do not validate over the scenario, or the run is heavy
+            and the server holds its most heavy runs (`dashboards.registry.claim_run`).
     """
+    claim_run(settings.observers, config.steps)
     return LiveRun.from_config(
         config,
         settings.scenario,
