@@ -238,6 +238,7 @@ def QuestionFields(scenarios: list[str], question: solara.Reactive) -> solara.El
                 "Week (empty: the claim's, else the last)",
                 value=asked.week,
                 optional=True,
+                continuous_update=True,
                 on_value=lambda v: update(week=v),
             )
         if asked.claim == A_METRIC:
@@ -255,6 +256,7 @@ def QuestionFields(scenarios: list[str], question: solara.Reactive) -> solara.El
                     "Threshold",
                     value=asked.threshold,
                     optional=True,
+                    continuous_update=True,
                     on_value=lambda v: update(threshold=v),
                 )
                 solara.Select(
@@ -345,7 +347,7 @@ def DiscoverView(
             solara.Error(unusable)
         elif folder:
             QuestionFields(scenarios, question)
-            solara.Button("Discover", color="primary", on_click=run)
+            solara.Button("Find the boxes", color="primary", on_click=run)
             if problem.value:
                 solara.Error(problem.value)
             discovery: Discovery | None = found.value
