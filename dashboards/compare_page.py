@@ -183,6 +183,13 @@ def ScenariosView(catalog: Any, folder: str | None) -> solara.Element:
     choices = [folder, metric.value, baseline.value, tuple(chosen.value), week.value]
     solara.use_effect(touch_seat, choices)  # a choice here is activity: the session is not idle
 
+    def forget_choices() -> None:  # another folder: its own scenarios and weeks
+        baseline.set("")
+        chosen.set([])
+        week.set(None)
+
+    solara.use_effect(forget_choices, [folder])
+
     data, problem = None, None
     if folder:
         try:
@@ -263,8 +270,8 @@ def ComparePage(session: Any, open_run: Callable[[Any], None] | None = None) -> 
             folders, folder, lambda: refreshed.set(refreshed.value + 1), catalog.folder.name
         )
         solara.ToggleButtonsSingle(value=view, values=list(VIEWS))
-        if view.value == VIEWS[0]:
-            ScenariosView(catalog, folder.value)
-        else:
+        if view.value == VIEWS[1]:
             DiscoverView(catalog, folder.value, open_run)
+        else:
+            ScenariosView(catalog, folder.value)
     return main

@@ -43,6 +43,9 @@ from experiments.errors import UsageError
 A_METRIC = "a metric past a threshold"
 """The claim list's last entry: mark points by a metric instead of a claim."""
 
+NO_BASELINE = "(none: the scenario itself)"
+"""The first entry of the baseline list: read the metric in the scenario, not paired."""
+
 SIDES = ("below", "above")
 """Which side of the threshold marks a point."""
 
@@ -267,9 +270,9 @@ def QuestionFields(scenarios: list[str], question: solara.Reactive) -> solara.El
                 )
                 solara.Select(
                     "Paired against",
-                    values=["", *scenarios],
-                    value=asked.baseline,
-                    on_value=lambda v: update(baseline=v or ""),
+                    values=[NO_BASELINE, *scenarios],
+                    value=asked.baseline or NO_BASELINE,
+                    on_value=lambda v: update(baseline="" if v == NO_BASELINE else v),
                 )
     return main
 
