@@ -56,6 +56,10 @@ LEGEND = alt.Legend(symbolOpacity=1.0, symbolStrokeWidth=3, symbolType="stroke",
 """The scenario legend: full-strength line swatches with each scenario's dash pattern."""
 
 
+WEEK_AXIS = alt.X("step:Q", title="Week", axis=alt.Axis(tickMinStep=1, format="d"))
+"""The x axis of the Compare tab's charts: whole weeks."""
+
+
 def _encodings(data: ComparisonData, shown: tuple[str, ...]) -> dict[str, Any]:
     """Colour, dash and width of the scenarios `shown`, each fixed by the folder's order."""
     styles = data.styles
@@ -78,7 +82,10 @@ def _encodings(data: ComparisonData, shown: tuple[str, ...]) -> dict[str, Any]:
             legend=LEGEND,
         ),
         "strokeWidth": alt.StrokeWidth(
-            "scenario:N", scale=scale([styles[s].width for s in shown]), legend=None
+            "scenario:N",
+            scale=scale([styles[s].width for s in shown]),
+            title="Scenario",
+            legend=LEGEND,
         ),
     }
 
@@ -88,7 +95,7 @@ def _band(base: alt.Chart, data: ComparisonData, shown: tuple[str, ...], title: 
     return base.mark_area(opacity=0.18).encode(
         y=alt.Y("low:Q", title=title),
         y2="high:Q",
-        color=alt.Color("scenario:N", scale=colours, legend=None),
+        fill=alt.Fill("scenario:N", scale=colours, title="Scenario", legend=LEGEND),
     )
 
 
@@ -99,9 +106,7 @@ def _lines(base: alt.Chart, data: ComparisonData, shown: tuple[str, ...]) -> alt
 def bands_spec(data: ComparisonData, metric: str) -> dict[str, Any]:
     """Vega-Lite spec: ensemble mean per scenario with its 95% band."""
     label = metric_label(metric)
-    base = alt.Chart(data.bands[["scenario", "step", "mean", "low", "high"]]).encode(
-        x=alt.X("step:Q", title="Week")
-    )
+    base = alt.Chart(data.bands[["scenario", "step", "mean", "low", "high"]]).encode(x=WEEK_AXIS)
     chart = (
         _band(base, data, data.scenarios, label) + _lines(base, data, data.scenarios)
     ).properties(width="container", height=260)
@@ -117,9 +122,7 @@ def differences_spec(data: ComparisonData, metric: str, baseline: str) -> dict[s
     """
     label = metric_label(metric)
     shown = tuple(s for s in data.scenarios if s != baseline)
-    base = alt.Chart(data.curves[["scenario", "step", "mean", "low", "high"]]).encode(
-        x=alt.X("step:Q", title="Week")
-    )
+    base = alt.Chart(data.curves[["scenario", "step", "mean", "low", "high"]]).encode(x=WEEK_AXIS)
     zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color=MUTED).encode(y="zero:Q")
     week = (
         alt.Chart(pd.DataFrame({"step": [data.at]}))
