@@ -39,10 +39,11 @@ from dashboards.controls import (
 )
 from dashboards.headline import measure
 from dashboards.player import Player
-from dashboards.registry import registry, take_seat
+from dashboards.registry import HeavyRunError, registry, take_seat
 from dashboards.run_controls import PinControls, RunControls
 from dashboards.session import DashboardSession
 from dashboards.views import CHARTS, ChartCard, EventStrip, current_snapshot
+from experiments.discover_replay import Replay
 from experiments.palette import ADVERSARY_COLOUR, FOCUS, INK, MUTED, NEGOTIATOR_COLOUR, RULE
 from model.config import ConfigError, load_config
 
@@ -85,10 +86,15 @@ def open_session() -> DashboardSession:
     """A new session on the config named by the environment (see `DashboardSession.open`).
 
     If that config no longer validates, the session runs the model's defaults and shows why.
+
+    Raises:
+        HeavyRunError: the config's run is large and the server runs its most large runs.
     """
     path = start_config()
     try:
         return DashboardSession.open(path)
+    except HeavyRunError:
+        raise
     except ConfigError as error:
         configs = ConfigCatalog.beside(path)
         session = DashboardSession.from_config(load_config(FALLBACK_CONFIG), configs=configs)
@@ -228,18 +234,54 @@ def NoSeat(retry: Callable[[], None]) -> solara.Element:
     return main
 
 
+def _opened_or_why(*_: object) -> DashboardSession | str:
+    try:
+        return open_session()
+    except HeavyRunError as error:
+        return str(error)
+
+
+@solara.component
+def NoRoom(why: str, retry: Callable[[], None]) -> solara.Element:
+    """What a browser session sees when its first run is large and no room is left for it."""
+    with solara.Column(gap="8px", style={"padding": "16px", "max-width": "720px"}) as main:
+        solara.Warning(why, attributes={"data-testid": "no-room"})
+        solara.Button("Try again", color="primary", on_click=retry)
+    return main
+
+
 @solara.component
 def Session() -> solara.Element:
-    """The pages of `PAGES` on this browser session's own `DashboardSession`."""
-    session = solara.use_memo(open_session, [])
+    """The pages of `PAGES` on this browser session's own `DashboardSession`.
+
+    A page other than the first may open a run on the first (the Compare tab's Discover view
+    opens a box's run): the session takes the run's config and the first page is drawn anew.
+    """
+    attempt = solara.use_reactive(0)
+    tab = solara.use_reactive(0)
+    opened = solara.use_reactive(0)
+    session = solara.use_memo(_opened_or_why, [attempt.value])
+    if isinstance(session, str):
+        return NoRoom(session, lambda: attempt.set(attempt.value + 1))
+
+    def open_run(replay: Replay) -> None:
+        if session.open_replay(replay.config, replay.scenario):
+            opened.set(opened.value + 1)
+        tab.set(0)
+
     with solara.Column(gap="0px") as main:
         if len(PAGES) == 1:
             PAGES[0][1](session)
         else:
-            with solara.lab.Tabs(lazy=True):
-                for label, page in PAGES:
+            with solara.lab.Tabs(value=tab, lazy=True):
+                for i, (label, page) in enumerate(PAGES):
                     with solara.lab.Tab(label):
-                        page(session)
+                        if i == 0:
+                            page(session).key(f"{label}-{opened.value}")
+                        elif page is ComparePage:
+                            ComparePage(session, open_run)
+                        else:
+                            page(session)
     return main
 
 

@@ -86,6 +86,44 @@ def _collect(stream, lines: list[str], seen: threading.Event | None = None) -> N
         seen.set()
 
 
+def server_process(pid: int):
+    """The `dashboards.server` process (a `psutil.Process`) under ``run.py dashboard`` `pid`."""
+    import psutil
+
+    for child in psutil.Process(pid).children(recursive=True):
+        if "dashboards.server" in " ".join(child.cmdline()):
+            return child
+    raise RuntimeError("no dashboards.server process found")
+
+
+def live_kernels(port: int) -> int:
+    """How many browser sessions (Solara kernels) the dashboard on `port` holds now."""
+    import json
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/resourcez", timeout=10) as response:
+        return json.load(response)["kernels"]["total"]
+
+
+def settled_rss(server, port: int, kernels: int = 0, timeout: float = 60.0) -> float:
+    """The server's resident memory in MiB once it holds `kernels` sessions and has settled.
+
+    Waits until Solara counts `kernels` live kernels, then until three readings 1.5 s apart
+    differ by less than 1 MiB (a closed session's memory is reclaimed in the background).
+    """
+    deadline = time.monotonic() + timeout
+    while live_kernels(port) != kernels:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"expected {kernels} live kernels, found {live_kernels(port)}")
+        time.sleep(0.3)
+    readings = [server.memory_info().rss / 2**20]
+    while time.monotonic() < deadline:
+        time.sleep(1.5)
+        readings.append(server.memory_info().rss / 2**20)
+        if len(readings) >= 3 and max(readings[-3:]) - min(readings[-3:]) < 1.0:
+            break
+    return readings[-1]
+
+
 @contextmanager
 def serve_dashboard(config: str = "configs/baseline.yaml", *options: str) -> Iterator[str]:
     """Run ``run.py dashboard CONFIG OPTIONS`` on a free port; yield its URL; stop its group."""

@@ -130,9 +130,18 @@ def start_config() -> Path:
     return Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
 
 
+STARTED_IN = Path.cwd()
+"""The working directory the server started in: a relative results folder is taken from it,
+whatever the working directory is later."""
+
+
 def results_root() -> Path:
-    """The folder holding the results folders: `RESULTS_ENV`, else ./results."""
-    return Path(os.environ.get(RESULTS_ENV) or "results").resolve()
+    """The folder holding the results folders: `RESULTS_ENV`, else ./results where it started.
+
+    ``run.py dashboard`` sets `RESULTS_ENV` to its ``--results`` made absolute from the working
+    directory of the command, so the server's own working directory never matters.
+    """
+    return (STARTED_IN / (os.environ.get(RESULTS_ENV) or "results")).resolve()
 
 
 _FOUND = re.compile(r"[,;]? found\b.*$")

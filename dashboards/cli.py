@@ -29,9 +29,13 @@ from types import FrameType
 from dashboards.catalog import CONFIG_ENV, RESULTS_ENV
 from dashboards.guard import WILDCARD_HOSTS, is_loopback
 from dashboards.registry import (
+    DEFAULT_HEAVY_WORK,
     DEFAULT_IDLE_MINUTES,
+    DEFAULT_MAX_HEAVY,
     DEFAULT_MAX_SESSIONS,
+    HEAVY_WORK_ENV,
     IDLE_MINUTES_ENV,
+    MAX_HEAVY_ENV,
     MAX_SESSIONS_ENV,
 )
 from dashboards.server import TOKEN_ENV, solara_settings
@@ -81,8 +85,13 @@ def server_environment(args: argparse.Namespace, token: str | None) -> dict[str,
     env[RESULTS_ENV] = str(Path(args.results).resolve())
     env[MAX_SESSIONS_ENV] = str(args.max_sessions)
     env[IDLE_MINUTES_ENV] = f"{args.idle_timeout:g}"
+    env[MAX_HEAVY_ENV] = str(getattr(args, "max_heavy_sessions", DEFAULT_MAX_HEAVY))
+    env[HEAVY_WORK_ENV] = str(getattr(args, "heavy_run", DEFAULT_HEAVY_WORK))
     if token is not None:
         env[TOKEN_ENV] = token
+    # Fewer malloc arenas for the page threads: less of a closed session's memory is left
+    # stranded in an arena (glibc; other C libraries ignore it).
+    env.setdefault("MALLOC_ARENA_MAX", "2")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     # Solara warns on every page load that a same-site cookie needs https; on a local http
     # server that is expected, and the warning would bury the server's own messages.
@@ -264,6 +273,22 @@ def register(commands: argparse._SubParsersAction) -> None:
         default=DEFAULT_MAX_SESSIONS,
         metavar="N",
         help=f"browser sessions served at once (default: {DEFAULT_MAX_SESSIONS})",
+    )
+    dashboard.add_argument(
+        "--max-heavy-sessions",
+        type=positive_int,
+        default=DEFAULT_MAX_HEAVY,
+        metavar="N",
+        help="sessions running a large model at once (see --heavy-run; default: "
+        f"{DEFAULT_MAX_HEAVY}); one more is refused with a message on its page",
+    )
+    dashboard.add_argument(
+        "--heavy-run",
+        type=positive_int,
+        default=DEFAULT_HEAVY_WORK,
+        metavar="OBSERVER_WEEKS",
+        help="observers x weeks from which a run counts as large "
+        f"(default: {DEFAULT_HEAVY_WORK:,}, i.e. 25,000 observers over 200 weeks)",
     )
     dashboard.add_argument(
         "--idle-timeout",

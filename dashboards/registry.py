@@ -6,15 +6,29 @@ or the session sat idle (no click, no field changed) longer than the idle timeou
 a watchdog closes its kernel. Closing a kernel drops the page and with it the session's model.
 A page that finds every seat taken shows why instead of building a model.
 
-The limits come from the environment (`run.py dashboard --max-sessions N --idle-timeout MIN`).
+A closed session's memory goes back to the system: after a kernel closes, `reclaim_soon` has a
+thread collect the garbage and hand the allocator's free pages back (glibc's ``malloc_trim``),
+so that a server which served a class returns near its starting memory.
+
+Heavy runs (observers x weeks at least `heavy_work`) are counted apart (`HeavyRuns`): at most
+`--max-heavy-sessions` sessions hold one at once, and a session that would start one more is
+refused with one line saying why (`claim_run`, called wherever a session starts a run).
+
+The limits come from the environment (`run.py dashboard --max-sessions N --idle-timeout MIN
+--max-heavy-sessions N --heavy-run OBSERVER_WEEKS`).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import os
 import threading
 import time
 from collections.abc import Callable
+
+from model.config import ConfigError
 
 MAX_SESSIONS_ENV = "DIPLOMACY_DASHBOARD_MAX_SESSIONS"
 """Environment variable: the most browser sessions served at once."""
@@ -27,6 +41,23 @@ DEFAULT_MAX_SESSIONS = 20
 
 DEFAULT_IDLE_MINUTES = 30.0
 """Idle minutes before a session is closed unless `--idle-timeout` says otherwise."""
+
+MAX_HEAVY_ENV = "DIPLOMACY_DASHBOARD_MAX_HEAVY_SESSIONS"
+"""Environment variable: the most sessions holding a heavy run at once."""
+
+HEAVY_WORK_ENV = "DIPLOMACY_DASHBOARD_HEAVY_RUN"
+"""Environment variable: observers x weeks from which a run counts as heavy."""
+
+DEFAULT_MAX_HEAVY = 4
+"""Sessions holding a heavy run at once unless `--max-heavy-sessions` says otherwise."""
+
+DEFAULT_HEAVY_WORK = 5_000_000
+"""Observers x weeks from which a run is heavy unless `--heavy-run` says otherwise (25,000
+observers over 200 weeks; a run of 100,000 observers holds about 55 MiB on the server)."""
+
+
+class HeavyRunError(ConfigError):
+    """A session would start a heavy run while the most allowed at once are open."""
 
 
 class SessionRegistry:
@@ -88,7 +119,54 @@ class SessionRegistry:
         return idle
 
 
+class HeavyRuns:
+    """Which sessions hold a heavy run: at most `limit` at once.
+
+    A run is heavy when its observers x weeks reach `work`. Sessions are known by their
+    kernel id, as in `SessionRegistry`.
+    """
+
+    def __init__(self, limit: int, work: int) -> None:
+        self.limit = limit
+        self.work = work
+        self._holders: set[str] = set()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._holders)
+
+    def claim(self, key: str, observers: int, steps: int) -> None:
+        """Record that session `key` starts a run of `observers` over `steps` weeks.
+
+        A light run gives back the session's place among the heavy ones.
+
+        Raises:
+            HeavyRunError: the run is heavy and `limit` other sessions hold one (one line).
+        """
+        with self._lock:
+            if observers * steps < self.work:
+                self._holders.discard(key)
+                return
+            if key not in self._holders and len(self._holders) >= self.limit:
+                raise HeavyRunError(
+                    [
+                        f"observers: the server is running its maximum of {self.limit} large "
+                        f"runs ({self.work:,} observer-weeks or more) at once; choose fewer "
+                        f"than {self.work // max(1, steps):,} observers, or try again when "
+                        "another session ends"
+                    ]
+                )
+            self._holders.add(key)
+
+    def release(self, key: str) -> None:
+        """Session `key` holds no run any more."""
+        with self._lock:
+            self._holders.discard(key)
+
+
 _registry: SessionRegistry | None = None
+_heavy: HeavyRuns | None = None
 _registry_lock = threading.Lock()
 
 
@@ -111,6 +189,71 @@ def install(replacement: SessionRegistry | None) -> None:
         _registry = replacement
 
 
+def heavy_runs() -> HeavyRuns:
+    """The server's count of heavy runs, made on first use from the environment."""
+    global _heavy
+    with _registry_lock:
+        if _heavy is None:
+            limit = int(os.environ.get(MAX_HEAVY_ENV) or DEFAULT_MAX_HEAVY)
+            work = int(os.environ.get(HEAVY_WORK_ENV) or DEFAULT_HEAVY_WORK)
+            _heavy = HeavyRuns(limit, work)
+        return _heavy
+
+
+def install_heavy_runs(replacement: HeavyRuns | None) -> None:
+    """Use `replacement` as the server's count of heavy runs (None: from the environment)."""
+    global _heavy
+    with _registry_lock:
+        _heavy = replacement
+
+
+def _page_thread(target: Callable[[], None], name: str) -> threading.Thread:
+    """A daemon thread of the server, belonging to no page.
+
+    Solara gives a thread made inside a page the page's kernel, which the thread then keeps
+    for as long as it runs: a server thread started while a page draws would keep that page's
+    widgets and model alive after its tab closed.
+    """
+    thread = threading.Thread(target=target, name=name, daemon=True)
+    thread.current_context = None  # type: ignore[attr-defined]
+    return thread
+
+
+def trim_memory() -> bool:
+    """Collect garbage and hand the allocator's free pages back to the system (glibc only)."""
+    gc.collect()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
+
+
+RECLAIM_DELAY = 1.0
+"""Seconds after a kernel closes before its memory is reclaimed (the close finishes first)."""
+
+_reclaim_wanted = threading.Event()
+_reclaimer: threading.Thread | None = None
+
+
+def reclaim_soon() -> None:
+    """Reclaim the memory of closed sessions shortly, in a thread of the server."""
+    global _reclaimer
+
+    def reclaim() -> None:
+        while True:
+            _reclaim_wanted.wait()
+            time.sleep(RECLAIM_DELAY)
+            _reclaim_wanted.clear()
+            trim_memory()
+
+    with _registry_lock:
+        if _reclaimer is None:
+            _reclaimer = _page_thread(reclaim, "dashboard-memory-reclaim")
+            _reclaimer.start()
+    _reclaim_wanted.set()
+
+
 def _start_watchdog(seats: SessionRegistry) -> None:
     period = min(60.0, max(0.5, seats.idle_seconds / 4))
 
@@ -119,7 +262,7 @@ def _start_watchdog(seats: SessionRegistry) -> None:
             time.sleep(period)
             seats.expire()
 
-    threading.Thread(target=watch, name="dashboard-idle-watchdog", daemon=True).start()
+    _page_thread(watch, "dashboard-idle-watchdog").start()
 
 
 def close_kernel(key: str) -> None:
@@ -155,8 +298,24 @@ def take_seat() -> bool:
     if not had_seat:
         from solara.server import kernel_context
 
-        kernel_context.get_current_context().on_close(lambda: seats.release(key))
+        def closed() -> None:
+            seats.release(key)
+            heavy_runs().release(key)
+            reclaim_soon()
+
+        kernel_context.get_current_context().on_close(closed)
     return True
+
+
+def claim_run(observers: int, steps: int) -> None:
+    """Count a run the current browser session starts (nothing outside a Solara kernel).
+
+    Raises:
+        HeavyRunError: a heavy run while the most allowed at once are open (one line).
+    """
+    key = _kernel_id()
+    if key is not None:
+        heavy_runs().claim(key, observers, steps)
 
 
 def touch_seat() -> None:

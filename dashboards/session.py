@@ -25,6 +25,7 @@ from agents.actions import Action
 from dashboards import export
 from dashboards.catalog import ConfigCatalog, NotOfferedError, page_lines, start_config
 from dashboards.form import SessionError, Settings, SetupForm, check_role
+from dashboards.registry import claim_run
 from dashboards.snapshot import (
     NetworkLayout,
     PinnedRun,
@@ -149,6 +150,30 @@ class DashboardSession:
             form = SetupForm.of_scenario(config, config.scenarios[0], config.seed)
             run = start_run(config, form.applied)
             self.config, self.config_path = config, path
+            self._replace_run(run, form)
+        return True
+
+    def open_replay(self, config: dict[str, Any], scenario: str) -> bool:
+        """Run `scenario` of a config the server made (a discovered box's replay config).
+
+        The run takes replicate 0's seed of the config, as `run.py run` does. On a problem keep
+        everything and say why in `problems`; returns whether it opened.
+        """
+        from experiments import limits
+
+        try:
+            loaded = load_config(config)
+            limits.check(loaded, scenario=scenario)
+            form = SetupForm.of_scenario(loaded, scenario, loaded.seed)
+            run = start_run(loaded, form.applied)
+        except ConfigError as error:
+            self.problems = [f"run not opened: {line}" for line in error.lines]
+            return False
+        except KeyError:
+            self.problems = [f"run not opened: scenario: expected one of {', '.join(config)}"]
+            return False
+        with self._lock:
+            self.config, self.config_path = loaded, None
             self._replace_run(run, form)
         return True
 
@@ -419,8 +444,10 @@ def start_run(config: ExperimentConfig, settings: Settings) -> LiveRun:
     """The run of `settings` over `config`, with replicate 0's seed and the config's steps.
 
     Raises:
-        ConfigError: if the settings do not validate over the scenario.
+        ConfigError: if the settings do not validate over the scenario, or the run is heavy
+            and the server holds its most heavy runs (`dashboards.registry.claim_run`).
     """
+    claim_run(settings.observers, config.steps)
     return LiveRun.from_config(
         config,
         settings.scenario,

@@ -199,7 +199,9 @@ def prim_boxes(
 ) -> list[Box]:
     """PRIM's boxes around the marked design points (module docstring)."""
     analysis = _ema_analysis()
-    x = design_matrix(marked)
+    # PRIM pastes a box's limits back to midpoints between values: integer parameters enter
+    # as floats, else pandas refuses a midpoint such as 5.5 in an integer column.
+    x = design_matrix(marked).astype("float64")
     y = marked.points["marked"].to_numpy(dtype=int)
     design = marked.points["design_point"].to_numpy()
     with warnings.catch_warnings():
