@@ -27,6 +27,7 @@ from dashboards.labels import ROLE_LABELS, action_label
 from dashboards.snapshot import Snapshot
 from experiments.palette import (
     ADVERSARY_COLOUR,
+    ADVERSARY_TEXT,
     BLUISH_GREEN,
     INK,
     MUTED,
@@ -34,10 +35,6 @@ from experiments.palette import (
     REDDISH_PURPLE,
     RULE,
 )
-
-ADVERSARY_TEXT = "#8A5A00"
-"""The adversary's orange darkened for text on white (a contrast ratio readable as text)."""
-
 
 def legitimacy_data(snap: Snapshot) -> pd.DataFrame:
     """Mean legitimacy of each side per week (L^N, L^A and their gap)."""
