@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from agents.actions import SIDES
-from dashboards.labels import ROLE_LABELS
+from dashboards.labels import ROLE_LABELS, action_label
 from dashboards.snapshot import Snapshot
 from experiments.palette import (
     ADVERSARY_COLOUR,
@@ -46,16 +46,17 @@ CONFIG = {
         "gridColor": GRID,
         "domainColor": RULE,
         "tickColor": RULE,
-        "labelFontSize": 11,
-        "titleFontSize": 12,
+        "labelFontSize": 12,
+        "titleFontSize": 13,
     },
     "legend": {
         "labelColor": INK,
         "titleColor": INK,
         "orient": "bottom",
-        "labelFontSize": 11,
-        "titleFontSize": 11,
+        "labelFontSize": 12,
+        "titleFontSize": 12,
         "symbolStrokeWidth": 3,
+        "labelLimit": 0,
     },
     "header": {"labelColor": INK, "labelFontSize": 12, "titleFontSize": 0},
 }
@@ -134,3 +135,120 @@ def labelled(codes: dict[str, str]) -> str:
 
 
 SIDE_CODES = {"N": ROLE_LABELS["negotiator"], "A": ROLE_LABELS["adversary"]}
+
+
+WEEK = alt.Tooltip("step:Q", title="Week")
+"""The week in a tooltip, named as the x axis names it."""
+
+START_HINT = "Press Step or Play to start the run"
+"""What a time chart says before the first week."""
+
+CAUSES = ("intervention", "strategy")
+"""Why a side's action changed: forced by an intervention, or its own strategy's choice."""
+
+CHANGE_DASH = alt.StrokeDash(
+    "cause:N", scale=alt.Scale(domain=list(CAUSES), range=[[6, 3], [2, 3]]), legend=None
+)
+"""Dashed rule: an intervention; dotted: the side's strategy changed its action."""
+
+
+def action_changes(snap: Snapshot) -> pd.DataFrame:
+    """Every change of either side's action: week, side, from, to, cause.
+
+    The snapshot's own `changes` table when it has one; otherwise read from its event rows
+    (a change is an action different from the side's action the week before).
+    """
+    provided = getattr(snap, "changes", None)
+    if provided is not None:
+        return provided
+    rows, previous = [], {}
+    for step, side, action, forced in snap.events.itertuples(index=False):
+        before = previous.get(side)
+        if before is not None and before != action:
+            cause = CAUSES[0] if forced else CAUSES[1]
+            rows.append((step, side, before, action, cause))
+        previous[side] = action
+    return pd.DataFrame(rows, columns=["week", "side", "from", "to", "cause"])
+
+
+def change_marks(snap: Snapshot) -> list[dict[str, Any]]:
+    """The action changes as rules for a time chart: week, side, cause and words."""
+    marks = []
+    for week, side, before, after, cause in action_changes(snap).itertuples(index=False):
+        label = ROLE_LABELS[side]
+        marks.append(
+            {
+                "step": int(week),
+                "side": label,
+                "cause": cause,
+                "what": f"{label}: {action_label(after)} ({cause}; was {action_label(before)})",
+            }
+        )
+    return marks
+
+
+def pinned_runs(snap: Snapshot) -> pd.DataFrame | None:
+    """The pinned runs of the snapshot (``run`` label, ``step`` and the output columns), if any."""
+    pinned = getattr(snap, "pinned", None)
+    if pinned is None or len(pinned) == 0:
+        return None
+    return pinned
+
+
+def pinned_series(snap: Snapshot, columns: dict[str, str]) -> list[dict[str, Any]]:
+    """The pinned runs' weeks as compact records (``run``, ``step`` and `columns`)."""
+    pinned = pinned_runs(snap)
+    if pinned is None:
+        return []
+    return compact(pinned, {"run": "run", "step": "step", **columns})
+
+
+def pinned_labels(snap: Snapshot, column: str) -> list[dict[str, Any]]:
+    """Where each pinned run's label goes: its last week, at its value of `column`."""
+    pinned = pinned_runs(snap)
+    if pinned is None:
+        return []
+    ends = pinned.sort_values("step").groupby("run", sort=False).tail(1)
+    return [
+        {"run": str(run), "step": int(step), "value": round(float(value), 6)}
+        for run, step, value in zip(ends["run"], ends["step"], ends[column], strict=True)
+    ]
+
+
+def start_hint(snap: Snapshot, value: float = 0.5) -> list[dict[str, Any]]:
+    """The words a time chart shows before the first week (none once the run has started)."""
+    if snap.step > 0:
+        return []
+    return [{"step": snap.horizon / 2, "value": value, "text": START_HINT}]
+
+
+def change_layer(horizon: int, colour: alt.Color) -> alt.Chart:
+    """Rules at every action change of either side (colour: the side; dash: the cause)."""
+    return (
+        alt.Chart(alt.NamedData("changes"))
+        .mark_rule(strokeWidth=1.5, opacity=0.9)
+        .encode(
+            x=alt.X("step:Q", scale=alt.Scale(domain=[0, horizon], nice=False)),
+            color=colour,
+            strokeDash=CHANGE_DASH,
+            tooltip=[WEEK, alt.Tooltip("what:N", title="Change")],
+        )
+    )
+
+
+def pinned_label_layer(y_scale: alt.Scale) -> alt.Chart:
+    """The label of each pinned run at its last week."""
+    return (
+        alt.Chart(alt.NamedData("pinned_labels"))
+        .mark_text(align="left", dx=4, fontSize=11, color=MUTED)
+        .encode(x="step:Q", y=alt.Y("value:Q", scale=y_scale), text="run:N")
+    )
+
+
+def hint_layer(y_scale: alt.Scale) -> alt.Chart:
+    """The start hint, in the middle of an empty time chart."""
+    return (
+        alt.Chart(alt.NamedData("hint"))
+        .mark_text(fontSize=15, color=INK, fontWeight="bold")
+        .encode(x="step:Q", y=alt.Y("value:Q", scale=y_scale), text="text:N")
+    )
