@@ -130,8 +130,7 @@ HEADLINE_HELP: dict[str, str] = {
         "faster under escalation. A model index, not a forecast."
     ),
     "polarization": (
-        "How far observers are split into opposed camps (0: all agree); a divisive event "
-        "raises it."
+        "How far observers are split into opposed camps (0: all agree); a divisive event raises it."
     ),
 }
 """What each headline figure shows and what moves it, by its output column."""

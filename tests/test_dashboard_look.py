@@ -6,14 +6,25 @@ severity (colorspacious); colours are compared by CIEDE2000 in CIELab.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import json
 import math
+import re
+from pathlib import Path
 
 import colorspacious
 import numpy as np
+import pandas as pd
 import pytest
+import solara
+from dashboardkit import BASELINE
 
+from dashboards import views
+from dashboards.charts.kit import START_HINT
+from dashboards.help import CHART_HELP, HEADLINE_HELP, control_help
 from dashboards.labels import action_label
+from dashboards.snapshot import Snapshot
 from experiments.palette import (
     AA_TEXT,
     ACTION_COLOURS,
@@ -127,3 +138,210 @@ def test_the_former_action_colours_fail_under_deuteranopia():
     # engage (light grey), concede (green) and rhetoric (pink) came close under deuteranopia
     former = {"engage": "#C9CED6", "concede": "#009E73", "rhetoric": "#CC79A7"}
     assert closest_pair(former, "deuteranomaly")[0] < LEAST_DIFFERENCE
+
+
+# --- words, axes and marks of the charts -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def stepped():
+    """A baseline session after 8 weeks, the adversary walking away from week 5."""
+    from agents.actions import Action
+    from dashboards.session import DashboardSession
+
+    session = DashboardSession.open(BASELINE)
+    session.step(4)
+    session.intervene("adversary", Action.WALK_AWAY)
+    session.step(4)
+    return session
+
+
+TIME_CHARTS = ("legitimacy", "narrative", "crisis", "red_line", "blocs")
+
+
+def every_spec(snap) -> dict[str, dict]:
+    """The spec of every view of `snap`, by key (the red line with its truth shown)."""
+    specs = {"events": views.EVENT_STRIP.spec(snap)}
+    for chart in views.CHARTS:
+        specs[chart.key] = chart.spec(snap, True) if chart.switch else chart.spec(snap)
+    return specs
+
+
+def walk(node):
+    """Every dict inside a spec."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
+
+
+def test_no_caret_notation_in_any_title_caption_or_description(stepped):
+    words = [c.caption for c in (*views.CHARTS, views.EVENT_STRIP)]
+    words += [json.dumps(spec) for spec in every_spec(stepped.snapshot()).values()]
+    for text in words:
+        assert "^" not in text and "one-issue" not in text
+
+
+def test_tooltips_name_the_week_as_the_axes_do(stepped):
+    for key, spec in every_spec(stepped.snapshot()).items():
+        for node in walk(spec):
+            for tip in node.get("tooltip", []) if isinstance(node.get("tooltip"), list) else []:
+                if isinstance(tip, dict) and tip.get("field") == "step":
+                    assert tip.get("title") == "Week", key
+                assert tip != "step:Q", key
+
+
+@pytest.mark.parametrize("key", TIME_CHARTS)
+def test_time_charts_keep_their_y_axis_from_0_to_1_while_playing(stepped, key):
+    snap = stepped.snapshot()
+    spec = every_spec(snap)[key]
+    domains = [
+        node["y"]["scale"]["domain"]
+        for node in walk(spec)
+        if isinstance(node.get("y"), dict) and "scale" in node["y"]
+    ]
+    assert domains and all(domain == [0, 1] for domain in domains)
+
+
+def test_narrative_share_reads_in_percent(stepped):
+    snap = stepped.snapshot()
+    spec = every_spec(snap)["narrative"]
+    share = float(snap.timeseries["narrative_share"].iloc[-1])
+    assert f"narrative share {share:.1%}" in spec["description"]
+    axes = [node["y"]["axis"]["format"] for node in walk(spec) if "axis" in node.get("y", {})]
+    assert axes == ["%"]
+
+
+def test_a_time_chart_says_what_to_do_at_week_0_and_nothing_after(stepped, tmp_path):
+    from dashboards.session import DashboardSession
+
+    fresh = DashboardSession.open(BASELINE).snapshot()
+    for key in ("legitimacy", "narrative", "crisis"):
+        assert every_spec(fresh)[key]["datasets"]["hint"][0]["text"] == START_HINT
+        assert every_spec(stepped.snapshot())[key]["datasets"]["hint"] == []
+
+
+def test_a_change_of_action_by_a_strategy_is_marked_as_well_as_an_intervention(stepped):
+    snap = stepped.snapshot()
+    events = snap.events.copy()
+    negotiator = (events["side"] == "negotiator") & (events["step"] >= 6)
+    events.loc[negotiator, "action"] = "walk_away"  # as tit-for-tat would answer the walkout
+    changed = dataclasses.replace(snap, events=events)
+    marks = every_spec(changed)["legitimacy"]["datasets"]["changes"]
+    assert [(m["step"], m["side"], m["cause"]) for m in marks] == [
+        (5, "Adversary (A)", "intervention"),
+        (6, "Negotiator (N)", "strategy"),
+    ]
+    assert marks[1]["what"] == "Negotiator (N): walk away (strategy; was engage)"
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class PinnedSnapshot(Snapshot):
+    """A snapshot with pinned runs and a table of action changes, as a session may give."""
+
+    pinned: pd.DataFrame | None = None
+    changes: pd.DataFrame | None = None
+
+
+def test_pinned_runs_are_drawn_faded_and_labelled_and_given_changes_are_used(stepped):
+    snap = stepped.snapshot()
+    runs = []
+    for label, shift in (("run 1: A walks", -0.1), ("run 2: N walks", 0.1)):
+        frame = snap.timeseries.copy()
+        frame["legitimacy_negotiator"] += shift
+        frame.insert(0, "run", label)
+        runs.append(frame)
+    changes = pd.DataFrame(
+        [(3, "negotiator", "engage", "concede", "strategy")],
+        columns=["week", "side", "from", "to", "cause"],
+    )
+    fields = {f.name: getattr(snap, f.name) for f in dataclasses.fields(Snapshot)}
+    pinned = PinnedSnapshot(**fields, pinned=pd.concat(runs), changes=changes)
+    for key in ("legitimacy", "narrative", "crisis"):
+        spec = every_spec(pinned)[key]
+        series = pd.DataFrame(spec["datasets"]["pinned"])
+        assert sorted(series["run"].unique()) == ["run 1: A walks", "run 2: N walks"]
+        assert len(series) == 2 * len(snap.timeseries)
+        labels = spec["datasets"]["pinned_labels"]
+        assert [(label["run"], label["step"]) for label in labels] == [
+            ("run 1: A walks", 8),
+            ("run 2: N walks", 8),
+        ]
+        faded = [layer for layer in spec["layer"] if layer["data"] == {"name": "pinned"}]
+        assert len(faded) == 1 and faded[0]["mark"]["opacity"] < 0.5
+        assert faded[0]["encoding"]["detail"]["field"] == "run"
+        assert [m["what"] for m in spec["datasets"]["changes"]] == [
+            "Negotiator (N): concede (strategy; was engage)"
+        ]
+    legitimacy = every_spec(pinned)["legitimacy"]
+    first = pd.DataFrame(legitimacy["datasets"]["pinned"]).query("run == 'run 1: A walks'")
+    expected = snap.timeseries["legitimacy_negotiator"].to_numpy() - 0.1
+    assert np.abs(first["N"].to_numpy() - expected).max() <= 5e-7
+
+
+def test_media_view_keeps_both_sides_visible_when_an_outlet_says_the_same_of_both(stepped):
+    snap = stepped.snapshot()
+    media = snap.media.copy()
+    media["report_adversary"] = media["report_negotiator"]
+    spec = every_spec(dataclasses.replace(snap, media=media))["media"]
+    frames = pd.DataFrame(spec["datasets"]["frames"])
+    same = frames.groupby("outlet")["frame"].nunique()
+    assert (same == 1).all()  # both sides at one x on every row
+    marks = [layer for layer in spec["layer"] if layer["data"] == {"name": "frames"}]
+    offsets = {layer["mark"]["yOffset"] for layer in marks}
+    shapes = marks[0]["encoding"]["shape"]["scale"]["range"]
+    assert len(marks) == 2 and len(offsets) == 2 and len(set(shapes)) == 2
+    assert min(offsets) < 0 < max(offsets)
+
+
+def test_event_strip_outlines_forced_weeks_in_white_under_ink_and_marks_whole_starts(stepped):
+    spec = every_spec(stepped.snapshot())["events"]
+    outlines = [layer["mark"] for layer in spec["layer"] if layer["data"] == {"name": "forced"}]
+    assert [(m["stroke"], m["strokeWidth"]) for m in outlines] == [("#FFFFFF", 4), ("#1F2933", 2)]
+    starts = next(layer for layer in spec["layer"] if layer["data"] == {"name": "starts"})
+    assert starts["encoding"]["y"]["bandPosition"] == 0 and starts["mark"]["yOffset"] < 0
+    legend = next(
+        layer["encoding"]["color"]["legend"]
+        for layer in spec["layer"]
+        if "color" in layer["encoding"]
+    )
+    assert legend["columns"] < len(ACTION_COLOURS)
+
+
+def test_tables_show_rounded_numbers_newest_first_and_the_rows_they_say(stepped):
+    frame = views.CHARTS[0].data(stepped.snapshot())
+    shown = views.table_view(frame)
+    assert list(shown["step"]) == sorted(frame["step"], reverse=True)
+    for column in ("legitimacy_negotiator", "legitimacy_gap"):
+        assert (shown[column] == shown[column].round(views.TABLE_DIGITS)).all()
+    template = (Path(solara.__file__).parent / "components" / "datatable.vue").read_text()
+    offered = re.search(r"'items-per-page-options': \[([0-9, ]+)\]", template).group(1)
+    assert views.TABLE_ROWS in [int(n) for n in offered.split(",")]
+
+
+def test_every_chart_and_headline_says_what_moves_it():
+    assert set(CHART_HELP) == {c.key for c in (*views.CHARTS, views.EVENT_STRIP)}
+    assert set(HEADLINE_HELP) >= {
+        "legitimacy_negotiator",
+        "legitimacy_adversary",
+        "narrative_share",
+        "crisis_index",
+        "polarization",
+    }
+
+
+def test_every_intervention_button_has_its_own_help():
+    from dashboards.session import INTERVENTIONS
+
+    texts = [
+        control_help(f"intervene.{role}.{action.value}")
+        for role, actions in INTERVENTIONS.items()
+        for action in actions
+    ]
+    assert len(set(texts)) == len(texts)
+    adversary = INTERVENTIONS["adversary"]
+    last = texts[-len(adversary) :]
+    assert all(action_label(a) in t for a, t in zip(adversary, last, strict=True))
