@@ -79,7 +79,8 @@ CHART_HELP: dict[str, str] = {
     ),
     "legitimacy": (
         "Moves with what observers see and hear: a walkout, rhetoric or sanctions cost the side "
-        "that takes them; talks and concessions earn good faith; the media amplify or soften."
+        "that takes them; talks and concessions earn good faith; the media amplify or soften. "
+        "Rules mark changes of action: dashed, an intervention; dotted, a strategy's own."
     ),
     "narrative": (
         "The share moves when observers cross over from seeing A as more legitimate to N (or "

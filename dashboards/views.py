@@ -78,8 +78,7 @@ CHARTS: tuple[ChartView, ...] = (
     ChartView(
         "legitimacy",
         "Legitimacy of each side",
-        "How legitimate observers find N and A on average (0 to 1); a rule marks every change "
-        "of action (dashed: an intervention, dotted: a strategy's own)",
+        "How legitimate observers find N and A (0 to 1); a rule at each change of action",
         legitimacy_spec,
         legitimacy_data,
         "legitimacy.csv",

@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 
 from agents.actions import SIDES
-from dashboards.charts.kit import chart_spec, finish
+from dashboards.charts.kit import chart_spec, finish, start_hint
 from dashboards.labels import ROLE_LABELS, action_label
 from dashboards.snapshot import Snapshot
 from experiments.palette import ACTION_COLOURS, INK, RULE, WHITE
@@ -27,8 +27,8 @@ def events_data(snap: Snapshot) -> pd.DataFrame:
 STRIP_HEIGHT = 110
 """The event strip's height in pixels: two rows with room above each for its markers."""
 
-LEGEND_COLUMNS = 4
-"""Actions per row of the strip's legend (two rows fit a card 1024 pixels wide)."""
+LEGEND_COLUMNS = 3
+"""Actions per row of the strip's legend (three rows fit a card 460 pixels wide)."""
 
 
 @functools.cache
@@ -86,7 +86,16 @@ def _events_template(horizon: int) -> dict[str, Any]:
         .mark_point(shape="triangle-down", filled=True, size=70, color=INK, yOffset=-6)
         .encode(x=alt.X("mid:Q"), y=alt.Y("side:N", sort=domain, bandPosition=0), tooltip=tooltip)
     )
-    layers = alt.layer(cells, halo, forced, starts)
+    hint = (
+        alt.Chart(alt.NamedData("hint"))
+        .mark_text(fontSize=15, color=INK, fontWeight="bold")
+        .encode(
+            x=alt.X("step:Q", scale=alt.Scale(domain=[0, horizon], nice=False)),
+            y=alt.value(STRIP_HEIGHT / 2),
+            text="text:N",
+        )
+    )
+    layers = alt.layer(cells, halo, forced, starts, hint)
     return finish(layers.properties(width="container", height=STRIP_HEIGHT))
 
 
@@ -128,7 +137,7 @@ def events_spec(snap: Snapshot) -> dict[str, Any]:
     return chart_spec(
         snap,
         _events_template(snap.horizon),
-        {"events": cells, "forced": forced, "starts": forced},
+        {"events": cells, "forced": forced, "starts": forced, "hint": start_hint(snap)},
         f"Event strip, week {snap.step}: {latest}.",
     )
 

@@ -48,11 +48,13 @@ CONFIG = {
         "tickColor": RULE,
         "labelFontSize": 12,
         "titleFontSize": 13,
+        "labelOverlap": True,
     },
     "legend": {
         "labelColor": INK,
         "titleColor": INK,
         "orient": "bottom",
+        "offset": 8,
         "labelFontSize": 12,
         "titleFontSize": 12,
         "symbolStrokeWidth": 3,
@@ -60,7 +62,8 @@ CONFIG = {
     },
     "header": {"labelColor": INK, "labelFontSize": 12, "titleFontSize": 0},
 }
-HEIGHT = 190
+HEIGHT = 180
+"""The height in pixels of a time chart's plot."""
 
 
 def finish(chart: alt.TopLevelMixin) -> dict[str, Any]:
