@@ -19,6 +19,22 @@ CONTROL_HELP: dict[str, str] = {
     "play": "Run week after week at the chosen speed; press again to pause.",
     "step": "Advance the run by one week (one step of the model).",
     "speed": "How many weeks Play runs per second, at most (a large run may go slower).",
+    "run_to_week": "A week to run to at full speed (from the next week up to the run's end).",
+    "go": "Run at full speed to the week typed, then stop.",
+    "weeks_to_advance": "How many weeks Advance runs.",
+    "advance": "Run the number of weeks typed at full speed, then stop.",
+    "pin_run": (
+        "Keep this run as a faded reference line on the time charts, with its label, while a "
+        "new run starts from Reset."
+    ),
+    "unpin_runs": "Remove the pinned reference runs from the charts.",
+    "reference": "What the headline changes are measured against.",
+    "new_seed": "Draw a new random seed: the next Reset gives a different run of the same set-up.",
+    "scenario_defaults": "Put every set-up field back to the scenario's own values.",
+    "export_session": (
+        "Download everything of this session in one file: outputs, blocs, media, events and "
+        "pinned runs."
+    ),
     "back_to_strategy": "Stop forcing this side: from the next week it follows its strategy.",
     "config": "Open another config file offered by the server (the current run is replaced).",
     "scenario": "A scenario of the config: both sides' strategies, media and shocks.",

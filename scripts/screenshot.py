@@ -1,8 +1,9 @@
 """Take the README's screenshot of the live dashboard (docs/dashboard.png).
 
 Starts `python run.py dashboard configs/baseline.yaml` on a free port, opens it in headless
-Chromium (Debian's, at /usr/bin/chromium), steps 50 weeks with both sides engaging, makes the
-adversary walk away, steps to week 100, shows the true red line, and saves the page.
+Chromium (Debian's, at /usr/bin/chromium) at 1280x720 in presentation mode, steps 50 weeks with
+both sides engaging, makes the adversary walk away, steps to week 100, and saves what a
+projector shows.
 
 Usage: .venv/bin/python scripts/screenshot.py [--out docs/dashboard.png] [--chromium PATH]
 """
@@ -31,18 +32,21 @@ def capture(url: str, out: Path, chromium: str) -> None:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
-        page = browser.new_page(viewport={"width": 1440, "height": 1480}, device_scale_factor=1)
+        page = browser.new_page(viewport={"width": 1280, "height": 720}, device_scale_factor=1)
         page.set_default_timeout(60_000)
         page.goto(url)
         page.get_by_test_id("step-counter").wait_for()
+        page.get_by_role("button", name="Presentation mode").click()
+        page.get_by_role("button", name="Show all controls").click()
         for week in range(1, 51):
             step(page, week)
         page.get_by_role("button", name="Adversary (A): walk away").click()
         for week in range(51, 101):
             step(page, week)
-        page.get_by_text("Show the adversary's true red line").click()
+        page.get_by_role("button", name="Fold the controls").click()
+        page.mouse.move(640, 0)
+        page.locator(".v-tooltip__content.menuable__content__active").wait_for(state="detached")
         page.wait_for_timeout(500)
-        page.mouse.move(0, 0)
         out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(out))
         browser.close()
