@@ -17,9 +17,9 @@ the views. Redraws go through Mesa's `update_counter` as in SolaraViz.
 
 from __future__ import annotations
 
+import html
 import math
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -33,14 +33,16 @@ from dashboards.controls import (
     Actions,
     InterventionControls,
     Problems,
-    RunControls,
     SaveControls,
     SetupControls,
     report,
 )
+from dashboards.headline import measure
 from dashboards.help import HEADLINE_HELP, WithHelp
 from dashboards.look import PRESENTING, NoMath, PresentationToggle, StartHint, page_css
+from dashboards.player import Player
 from dashboards.registry import registry, take_seat
+from dashboards.run_controls import PinControls, RunControls
 from dashboards.session import DashboardSession
 from dashboards.views import CHARTS, ChartCard, EventStrip, current_snapshot
 from experiments.palette import INK, MUTED
@@ -93,52 +95,58 @@ def _kpi(label: str, value: str, delta: str = "", side: str | None = None, key: 
 
 @solara.component
 def Indicators(session: DashboardSession) -> solara.Element:
-    """The headline indices this week, with their change since week 0."""
+    """The headline indices this week, with their change against the chosen reference."""
     snap = current_snapshot(session)
-    ts = snap.timeseries
-    first, last = ts.iloc[0], ts.iloc[-1]
+    last = snap.timeseries.iloc[-1]
+    reference = measure(snap, session.reference)
 
     def delta(column: str) -> str:
-        change = float(last[column]) - float(first[column])
-        return f"{change:+.3f} since week 0"
+        return f"{reference.change(last, column):+.3f}"
 
     talks = "talks held" if bool(last["talks"]) and snap.step > 0 else "no talks this week"
-    with solara.Row(gap="12px", style={"flex-wrap": "wrap"}) as main:
-        _kpi("Week", f"{snap.step} / {snap.horizon}", talks, key="week")
-        _kpi(
-            "Legitimacy of N",
-            f"{last['legitimacy_negotiator']:.3f}",
-            delta("legitimacy_negotiator"),
-            "negotiator",
-            key="legitimacy_negotiator",
-        )
-        _kpi(
-            "Legitimacy of A",
-            f"{last['legitimacy_adversary']:.3f}",
-            delta("legitimacy_adversary"),
-            "adversary",
-            key="legitimacy_adversary",
-        )
-        share = float(last["narrative_share"])
-        change = 100 * (share - float(first["narrative_share"]))
-        _kpi(
-            "Narrative share (N ahead)",
-            f"{share:.0%}",
-            f"{change:+.1f} points since week 0",
-            key="narrative_share",
-        )
-        crisis = float(last["crisis_index"])
-        _kpi(
-            "Crisis index",
-            f"{crisis:.4f}" if not math.isnan(crisis) else "—",
-            "model index",
-            key="crisis_index",
-        )
-        _kpi(
-            "Polarization",
-            f"{last['polarization']:.3f}",
-            delta("polarization"),
-            key="polarization",
+    with solara.Column(gap="4px") as main:
+        with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
+            _kpi("Week", f"{snap.step} / {snap.horizon}", talks, key="week")
+            _kpi(
+                "Legitimacy of N",
+                f"{last['legitimacy_negotiator']:.3f}",
+                delta("legitimacy_negotiator"),
+                "negotiator",
+                key="legitimacy_negotiator",
+            )
+            _kpi(
+                "Legitimacy of A",
+                f"{last['legitimacy_adversary']:.3f}",
+                delta("legitimacy_adversary"),
+                "adversary",
+                key="legitimacy_adversary",
+            )
+            share = float(last["narrative_share"])
+            points = 100 * reference.change(last, "narrative_share")
+            _kpi(
+                "Narrative share (N ahead)",
+                f"{share:.0%}",
+                f"{points:+.1f} points",
+                key="narrative_share",
+            )
+            crisis = float(last["crisis_index"])
+            _kpi(
+                "Crisis index",
+                f"{crisis:.4f}" if not math.isnan(crisis) else "—",
+                "model index",
+                key="crisis_index",
+            )
+            _kpi(
+                "Polarization",
+                f"{last['polarization']:.3f}",
+                delta("polarization"),
+                key="polarization",
+            )
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=f"Changes {html.escape(reference.words)}.",
+            classes=["control-note"],
+            attributes={"data-testid": "reference"},
         )
     return main
 
@@ -152,31 +160,26 @@ def LivePage(session: DashboardSession) -> solara.Element:
     """
     controls = solara.use_reactive(session.revision)
     act = solara.use_memo(lambda: Actions(session, controls), [])
+    player = solara.use_memo(lambda: Player(session), [])
     playing = solara.use_reactive(False)
-    speed = solara.use_reactive(5)
     revision = controls.value
 
-    def play(stop: threading.Event) -> None:
-        run = session.run
-        while playing.value and not stop.is_set():
-            began = time.perf_counter()
-            try:
-                done = session.step(run=run)
-            except Exception as error:  # report in the page, stop playing
-                report(act, error)
-                done = 0
-            if done == 0:
-                playing.set(False)
-                force_update()
-                return
-            force_update()
-            rest = 1.0 / max(1, speed.value) - (time.perf_counter() - began)
-            if rest > 0:
-                stop.wait(rest)
+    def play(cancel: threading.Event) -> None:
+        if not playing.value:
+            return
+        try:
+            if player.play(force_update, cancel) == "finished":
+                act.refresh()
+        except Exception as error:  # report in the page, stop playing
+            report(act, error)
+        if not cancel.is_set():
+            playing.set(False)
+        force_update()
 
-    # A thread owned by this component (stopped when it unmounts): unlike `use_task`, it keeps
+    # A thread owned by this component (halted when it unmounts): unlike `use_task`, it keeps
     # no reference to the session once the page is closed.
     solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
+    solara.use_effect(lambda: player.halt, [])
 
     presenting = PRESENTING.value
     folded = solara.use_reactive(False)
@@ -185,7 +188,8 @@ def LivePage(session: DashboardSession) -> solara.Element:
     with solara.Div(classes=["live-page", *(["presenting"] if presenting else [])]) as main:
         solara.Style(page_css())
         with solara.Column(gap="10px", classes=["live-controls"]):
-            RunControls(act, playing, speed, revision)
+            RunControls(act, player, playing, revision)
+            PinControls(act, revision)
             with WithHelp("show_controls"):
                 solara.Button(
                     "Show all controls" if folded.value else "Fold the controls",

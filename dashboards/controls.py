@@ -12,18 +12,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import solara
+import solara.lab
 from mesa.visualization.utils import force_update, update_counter
 
 from agents.actions import SIDES
 from dashboards.form import SessionError, deterrence_range
+from dashboards.knobs import knob_groups
 from dashboards.labels import ROLE_LABELS, action_label
 from dashboards.registry import touch_seat
 from dashboards.session import INTERVENTIONS, DashboardSession
-from experiments.palette import INK, SIDE_COLOURS
+from experiments.palette import SIDE_COLOURS
 from model.config import NAME_PATTERN
+from model.parameters import MECHANISMS
 
 
 @dataclass(frozen=True)
@@ -45,21 +48,30 @@ class Actions:
 
         def run(*_: Any) -> None:
             touch_seat()
+            session = self.session
+            cleared = session.refused_action  # a new action: the last refusal is old news
+            if cleared:
+                session.refused_action, session.problems = False, []
             failed = True
             try:
                 action(*args)
                 failed = False
             except SessionError as error:
-                self.session.problems = [str(error)]
+                session.problems = [str(error)]
             except Exception as error:  # the page's edge: report, keep the last good model
-                self.session.problems = [f"error: {type(error).__name__}: {error}"]
-            if controls or failed:
-                self.session.revision += 1
-                self.controls.set(self.session.revision)
+                session.problems = [f"error: {type(error).__name__}: {error}"]
+            session.refused_action = failed
+            if controls or failed or cleared or (model and session.finished):
+                self.refresh()
             if model:
                 force_update()
 
         return run
+
+    def refresh(self) -> None:
+        """Redraw the controls (the session changed in a way they show)."""
+        self.session.revision += 1
+        self.controls.set(self.session.revision)
 
 
 def report(act: Actions, error: Exception) -> None:
@@ -69,71 +81,6 @@ def report(act: Actions, error: Exception) -> None:
         raise error
 
     act(fail)()
-
-
-@solara.component
-def RunControls(
-    act: Actions,
-    playing: solara.Reactive[bool],
-    speed: solara.Reactive[int],
-    revision: int,
-) -> solara.Element:
-    """Reset, Play/Pause and Step, the week counter and the play speed.
-
-    It redraws on every step (it reads `update_counter`) and when the controls change
-    (`revision`, the session's count of changes).
-    """
-    update_counter.get()
-    session = act.session
-    pending = bool(session.form.pending_changes())
-
-    def reset() -> None:
-        playing.set(False)
-        session.reset()
-
-    def toggle() -> None:
-        touch_seat()
-        playing.set(not playing.value)
-
-    with solara.Card("Run", margin=0) as main:
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=f"Week {session.step_count} of {session.horizon}",
-            attributes={"data-testid": "step-counter", "aria-live": "polite"},
-            style=f"font-size: 20px; font-weight: 500; color: {INK};",
-        )
-        applied = session.form.applied
-        solara.Text(
-            f"{session.config.name} / {applied.scenario} · {applied.observers:,} observers · "
-            f"seed {applied.seed}",
-            classes=["control-note"],
-        )
-        if session.finished:
-            solara.Text("End of the run: Reset to start again.", classes=["control-note"])
-        with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
-            solara.Button(
-                "Reset",
-                icon_name="mdi-restart",
-                color="primary",
-                outlined=not pending,
-                on_click=act(reset, model=True),
-            )
-            solara.Button(
-                "Pause" if playing.value else "Play",
-                icon_name="mdi-pause" if playing.value else "mdi-play",
-                color="primary",
-                disabled=session.finished,
-                on_click=toggle,
-            )
-            solara.Button(
-                "Step",
-                icon_name="mdi-step-forward",
-                color="primary",
-                disabled=playing.value or session.finished,
-                on_click=act(session.step, model=True, controls=False),
-            )
-        solara.SliderInt("Speed (weeks per second)", value=speed, min=1, max=30, thumb_label=True)
-    return main
 
 
 @solara.component
@@ -170,6 +117,7 @@ def InterventionControls(act: Actions, revision: int) -> solara.Element:
                         outlined=not active,
                         dark=active,
                         color=SIDE_COLOURS[role] if active else None,
+                        disabled=session.finished,
                         on_click=act(session.intervene, role, action),
                         attributes={
                             "aria-label": f"{ROLE_LABELS[role]}: {action_label(action)}",
@@ -180,7 +128,7 @@ def InterventionControls(act: Actions, revision: int) -> solara.Element:
                     "back to strategy",
                     small=True,
                     text=True,
-                    disabled=current is None,
+                    disabled=current is None or session.finished,
                     on_click=act(session.intervene, role, None),
                     attributes={"aria-label": f"{ROLE_LABELS[role]}: back to strategy"},
                 )
@@ -199,6 +147,16 @@ def SetupControls(act: Actions, revision: int) -> solara.Element:
     changes = session.form.pending_changes()
     low, high = deterrence_range()
 
+    asked, set_asked = solara.use_state(cast(str | None, None))
+
+    def choose_config(name: str) -> None:
+        if session.config_path is not None and name == session.config_path.name:
+            set_asked(None)
+        elif session.step_count > 0:
+            set_asked(name)  # ask first: opening it discards the run
+        else:
+            act(session.open_config, name, model=True)()
+
     with solara.Card("Set-up", subtitle="Changes apply on Reset", margin=0) as main:
         configs = session.available_configs()
         if configs:
@@ -206,8 +164,23 @@ def SetupControls(act: Actions, revision: int) -> solara.Element:
             solara.Select(
                 "Config (opens now)",
                 values=configs,
-                value=current,
-                on_value=lambda name: act(session.open_config, name, model=True)(),
+                value=asked or current,
+                on_value=choose_config,
+            )
+            solara.lab.ConfirmationDialog(
+                asked is not None,
+                title="Open another config?",
+                content=(
+                    f"Opening {asked} ends the run at week {session.step_count}. Pin it first "
+                    "to keep it on the charts. Open it now?"
+                    if asked
+                    else ""
+                ),
+                ok="Open it",
+                cancel="Keep this run",
+                on_ok=lambda: (act(session.open_config, asked, model=True)(), set_asked(None)),
+                on_cancel=lambda: set_asked(None),
+                on_close=lambda: set_asked(None),
             )
         solara.Select(
             _pending("Scenario", pending.scenario != applied.scenario),
@@ -266,6 +239,56 @@ def SetupControls(act: Actions, revision: int) -> solara.Element:
             on_value=lambda text: act(session.form.set_seed, text or "")(),
             error=session.form.errors.get("seed", False),
         )
+        with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
+            solara.Button(
+                "New random seed",
+                icon_name="mdi-dice-multiple",
+                small=True,
+                outlined=True,
+                on_click=act(session.form.new_seed),
+            )
+            solara.Button(
+                "Scenario's defaults",
+                icon_name="mdi-backup-restore",
+                small=True,
+                outlined=True,
+                on_click=act(session.form.restore_scenario),
+                attributes={"aria-label": "Every setting back to the scenario's defaults"},
+            )
+        for group, knobs in knob_groups():
+            with solara.Details(summary=group):
+                for knob in knobs:
+                    low, high = knob.range
+                    value = pending.parameters.get(knob.label, low)
+                    solara.SliderFloat(
+                        _pending(
+                            f"{knob.title}: {value:.3g}",
+                            value != applied.parameters.get(knob.label),
+                        ),
+                        value=value,
+                        min=low,
+                        max=high,
+                        step=_slider_step(low, high),
+                        on_value=lambda x, label=knob.label: act(
+                            session.form.set_parameter, label, x
+                        )(),
+                    )
+                    if knob.label in session.form.errors:
+                        solara.Error(session.form.errors[knob.label], dense=True)
+        with solara.Details(summary="Mechanisms (switches)"):
+            for mechanism in MECHANISMS:
+                on = pending.mechanisms.get(mechanism.name, mechanism.default)
+                solara.Switch(
+                    label=_pending(
+                        mechanism.name.replace("_", " ") + (" (rival)" if mechanism.rival else ""),
+                        on != applied.mechanisms.get(mechanism.name, mechanism.default),
+                    ),
+                    value=on,
+                    on_value=lambda x, name=mechanism.name: act(
+                        session.form.set_mechanism, name, bool(x)
+                    )(),
+                )
+                solara.Text(mechanism.claim, classes=["control-note"])
         if changes:
             solara.Warning(
                 "Pending until Reset: " + "; ".join(changes),
@@ -275,9 +298,15 @@ def SetupControls(act: Actions, revision: int) -> solara.Element:
     return main
 
 
+def _slider_step(low: float, high: float) -> float:
+    """A slider step of about a hundredth of the range, a round number."""
+    span = (high - low) / 100
+    return float(f"{span:.1g}") if span > 0 else 0.01
+
+
 @solara.component
 def SaveControls(act: Actions) -> solara.Element:
-    """Save as scenario: the session's actions as a scripted scenario in a YAML file."""
+    """Save as scenario (the actions as a scripted scenario, YAML) and export the session (zip)."""
     update_counter.get()
     session = act.session
     name, set_name = solara.use_state("dashboard_session")
@@ -291,8 +320,15 @@ def SaveControls(act: Actions) -> solara.Element:
             report(act, error)
             return f"# not saved: {error}\n".encode()
 
+    def archive_bytes() -> bytes:
+        try:
+            return session.archive()
+        except SessionError as error:
+            report(act, error)
+            return b""
+
     with solara.Card(
-        "Save as scenario",
+        "Save and export",
         subtitle="Both sides' actions as a scripted scenario; replays exactly with run.py batch",
         margin=0,
     ) as main:
@@ -310,10 +346,22 @@ def SaveControls(act: Actions) -> solara.Element:
                 label="Save as scenario",
                 mime_type="application/x-yaml",
             )
+            solara.FileDownload(
+                data=archive_bytes,
+                filename=f"{name}_session.zip",
+                label="Export the session (zip)",
+                mime_type="application/zip",
+            )
         else:
             solara.Button("Save as scenario", disabled=True, icon_name="mdi-content-save")
+            solara.Button("Export the session (zip)", disabled=True, icon_name="mdi-download")
             if not ready:
                 solara.Text("Take at least one step first.", classes=["control-note"])
+        solara.Text(
+            "The export holds every table of this run and of the pinned runs (CSV), the "
+            "changes of action and the scenario (YAML).",
+            classes=["control-note"],
+        )
     return main
 
 
@@ -322,8 +370,9 @@ def Problems(act: Actions, revision: int) -> solara.Element:
     """Page-level messages (a config or settings that did not validate), with a dismiss."""
     session = act.session
     with solara.Column(gap="4px") as main:
-        if session.problems:
-            for line in session.problems:
+        problems = session.current_problems()
+        if problems:
+            for line in problems:
                 solara.Error(line, dense=True, attributes={"data-testid": "problem"})
             solara.Button(
                 "Dismiss",

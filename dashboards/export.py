@@ -1,4 +1,9 @@
-"""What a session can take away: its run saved as a scenario (YAML), and a chart's data (CSV).
+"""What a session can take away: its run as a scenario (YAML), a chart's data (CSV), or all.
+
+"Export the session" gives one zip archive (`session_archive`) with every table of the
+running run and of each pinned run (`ARCHIVE_TABLES`, CSV at full precision), the changes
+of action, the scenario YAML that replays the running run, and a `session.json` saying what
+is in it.
 
 "Save as scenario" writes a config whose one scenario replays the session exactly: both sides
 follow `scripted` timelines of the actions they actually took, `model` holds the running
@@ -9,7 +14,11 @@ model's parameters and seed.
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import zipfile
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -21,6 +30,17 @@ from dashboards.form import SessionError, check_role
 from model.config import NAME_PATTERN, ConfigError, ModelSpec, load_config
 from model.live import LiveRun
 from model.streams import replicate_seed
+from model.version import MODEL_VERSION
+
+ARCHIVE_TABLES: dict[str, str] = {
+    "timeseries": "every model-level output per week (the run table of MODEL_SPEC)",
+    "blocs": "each bloc's outputs per week",
+    "media": "each outlet's reports and stances per week",
+    "events": "both sides' action every week, and whether an intervention forced it",
+    "action_changes": "each change of action: week, side, from, to, cause",
+    "redline": "the negotiator's estimate of the adversary's red line per week",
+}
+"""The tables of a run in the session archive (file stem: what it holds)."""
 
 
 def timeline(events: pd.DataFrame, role: str) -> dict[int, str]:
@@ -105,3 +125,40 @@ def _without_strategies(spec: ModelSpec) -> dict[str, Any]:
         for key in [k for k in data[role] if k == "strategy" or k in ALL_STRATEGY_KEYS]:
             del data[role][key]
     return data
+
+
+def session_archive(
+    tables: dict[str, pd.DataFrame],
+    pinned: Sequence[tuple[str, str, dict[str, pd.DataFrame]]],
+    scenario_text: str,
+    about: dict[str, Any],
+) -> bytes:
+    """The whole session as a zip archive: the run, the pinned runs, the scenario, a manifest.
+
+    `tables` holds the running run's tables by `ARCHIVE_TABLES` name; `pinned` holds (label,
+    what it ran, tables) per pinned run, stored under ``pinned/<n>/``; `scenario_text` is the
+    YAML that replays the running run; `about` goes into ``session.json`` with the list of
+    files.
+    """
+    missing = [name for name in ARCHIVE_TABLES if name not in tables]
+    if missing:
+        raise SessionError(f"export: missing tables {', '.join(missing)}")
+    buffer = io.BytesIO()
+    files: dict[str, str] = {}
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+        def write(name: str, data: bytes, what: str) -> None:
+            archive.writestr(name, data)
+            files[name] = what
+
+        for name, what in ARCHIVE_TABLES.items():
+            write(f"run/{name}.csv", csv_bytes(tables[name]), what)
+        runs = []
+        for n, (label, ran, pinned_tables) in enumerate(pinned, start=1):
+            for name, what in ARCHIVE_TABLES.items():
+                write(f"pinned/{n}/{name}.csv", csv_bytes(pinned_tables[name]), f"{label}: {what}")
+            runs.append({"folder": f"pinned/{n}", "label": label, "ran": ran})
+        write("scenario.yaml", scenario_text.encode("utf-8"), "the scenario that replays the run")
+        manifest = {**about, "model_version": MODEL_VERSION, "pinned": runs, "files": files}
+        archive.writestr("session.json", json.dumps(manifest, indent=2, default=str))
+    return buffer.getvalue()

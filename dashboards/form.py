@@ -6,13 +6,16 @@ dashboard's narrower one for observers), a strategy option must validate as a co
 A field that does not parse keeps its text (`drafts`) and one line naming the field and what
 was expected (`errors`), and the last good value stays pending. Settings that need a new model
 (scenario, strategies, the negotiator's deterrence, the media ecology, the observer count, the
-seed) are `pending` until the session resets; `applied` are those of the running model.
+seed, the lecture parameters of `KNOBS` and the mechanism switches) are `pending` until the
+session resets; `applied` are those of the running model. The lecture parameters are the
+registry's (`model.parameters`): their meaning and their range come from there, one source.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,8 +24,9 @@ from pydantic import ValidationError
 
 from agents.actions import SIDES
 from agents.strategies import STRATEGIES
+from dashboards.knobs import KNOB_BY_LABEL, KNOBS, spec_value
 from model.config import MEDIA_PRESETS, ExperimentConfig, ModelSpec, describe_error
-from model.parameters import BY_NAME
+from model.parameters import BY_NAME, MECHANISM_NAMES
 from model.streams import SEED_MAX
 
 SCENARIO_MEDIA = "as in the scenario"
@@ -69,6 +73,8 @@ class Settings:
     media: str
     observers: int
     seed: int
+    parameters: Mapping[str, float] = field(default_factory=dict)
+    mechanisms: Mapping[str, bool] = field(default_factory=dict)
 
     @classmethod
     def of_scenario(cls, config: ExperimentConfig, scenario: str, seed: int) -> Settings:
@@ -84,6 +90,8 @@ class Settings:
             media=media_choice(spec),
             observers=spec.observers,
             seed=seed,
+            parameters={k.label: float(spec_value(spec, k.label)) for k in KNOBS},
+            mechanisms={m: bool(getattr(spec.mechanisms, m)) for m in MECHANISM_NAMES},
         )
 
     def strategy(self, role: str) -> tuple[str, Mapping[str, Any]]:
@@ -99,6 +107,14 @@ class Settings:
         layer["negotiator"]["deterrence"] = self.deterrence
         if self.media != SCENARIO_MEDIA:
             layer["media"] = self.media
+        for label, value in self.parameters.items():
+            *path, key = label.split(".")
+            place = layer
+            for step in path:
+                place = place.setdefault(step, {})
+            place[key] = value
+        if self.mechanisms:
+            layer["mechanisms"] = dict(self.mechanisms)
         return layer
 
 
@@ -257,6 +273,61 @@ class SetupForm:
         self.pending = dataclasses.replace(self.pending, seed=value)
         return True
 
+    def set_parameter(self, label: str, value: float | str) -> bool:
+        """Set the lecture parameter at `label` (one of `KNOBS`) within the registry's range."""
+        knob = KNOB_BY_LABEL.get(label)
+        if knob is None:
+            self.errors["parameter"] = "parameter: expected one of the parameters offered"
+            return False
+        low, high = knob.range
+        try:
+            if isinstance(value, bool):
+                raise TypeError(value)
+            number = parse_number(value, "float") if isinstance(value, str) else float(value)
+        except (TypeError, ValueError, OverflowError):
+            number = math.nan
+        if not low <= number <= high:
+            shown = str(value)[:20]
+            self.errors[label] = (
+                f"{label}: expected a number from {low:g} to {high:g}, found {shown!r}"
+            )
+            return False
+        self._accept(label)
+        self.errors.pop("parameter", None)
+        parameters = {**self.pending.parameters, label: number}
+        self.pending = dataclasses.replace(self.pending, parameters=parameters)
+        return True
+
+    def set_mechanism(self, name: str, on: bool) -> bool:
+        """Switch mechanism `name` (one of the registry's) on or off."""
+        label = f"mechanisms.{name}"
+        if name not in MECHANISM_NAMES:
+            self.errors["mechanisms"] = "mechanisms: expected one of the switches offered"
+            return False
+        if not isinstance(on, bool):
+            self.errors[label] = f"{label}: expected on or off, found {str(on)[:20]!r}"
+            return False
+        self._accept(label)
+        self.errors.pop("mechanisms", None)
+        mechanisms = {**self.pending.mechanisms, name: on}
+        self.pending = dataclasses.replace(self.pending, mechanisms=mechanisms)
+        return True
+
+    def restore_scenario(self) -> None:
+        """Every pending setting back to the scenario's own (the seed stays)."""
+        self.drafts.clear()
+        self.errors.clear()
+        self.pending = Settings.of_scenario(self.config, self.pending.scenario, self.pending.seed)
+
+    def new_seed(self) -> int:
+        """A new random base seed, pending until Reset; returns it."""
+        seed = secrets.randbelow(SEED_MAX + 1)
+        while seed == self.pending.seed:
+            seed = secrets.randbelow(SEED_MAX + 1)
+        self._accept("seed")
+        self.pending = dataclasses.replace(self.pending, seed=seed)
+        return seed
+
     def draft(self, label: str) -> str:
         """The text a field shows: what was typed if it did not parse, else the pending value."""
         if label in self.drafts:
@@ -288,6 +359,14 @@ class SetupForm:
             lines.append(f"observers: {old.observers:,} → {new.observers:,}")
         if new.seed != old.seed:
             lines.append(f"seed: {old.seed} → {new.seed}")
+        for knob in KNOBS:
+            before, after = old.parameters.get(knob.label), new.parameters.get(knob.label)
+            if before != after:
+                lines.append(f"{knob.label}: {_format_option(before)} → {_format_option(after)}")
+        for name in MECHANISM_NAMES:
+            before, after = old.mechanisms.get(name), new.mechanisms.get(name)
+            if before != after:
+                lines.append(f"mechanism {name}: {_on_off(before)} → {_on_off(after)}")
         return lines
 
     def _accept(self, label: str) -> None:
@@ -341,6 +420,10 @@ def _format_option(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+def _on_off(value: bool | None) -> str:
+    return "on" if value else "off"
 
 
 def _strategy_text(name: str, options: Mapping[str, Any]) -> str:

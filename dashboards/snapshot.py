@@ -2,16 +2,20 @@
 
 A `Snapshot` is taken from a `LiveRun` (the model's boundary) and nothing else; the views
 draw snapshots only. The network view's layout is computed once per run (`network_layout`)
-and reused, so a step only moves the observers' colours.
+and reused, so a step only moves the observers' colours. A snapshot also carries every change
+of action of either side (`action_changes`: from a strategy or an intervention), and the runs
+pinned for reference (`PinnedRun`), in long tables with a `run` column naming each, for the
+time charts to draw faded beside the running one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from agents.actions import Action
 from model.live import LiveRun
 
 NETWORK_SAMPLE = 300
@@ -19,6 +23,85 @@ NETWORK_SAMPLE = 300
 
 Z_95 = 1.96
 """The normal quantile of a two-sided 95% band."""
+
+OPENING_ACTION = Action.ENGAGE.value
+"""What both sides hold before week 1 (the spin-up's posture), the first "from" action."""
+
+CHANGE_COLUMNS = ("step", "side", "from_action", "to_action", "cause")
+"""The columns of the action-change table; `cause` is ``strategy`` or ``intervention``."""
+
+RUN_COLUMN = "run"
+"""The column naming the run of each row in the pinned runs' tables."""
+
+
+def action_changes(events: pd.DataFrame) -> pd.DataFrame:
+    """Every change of action of either side in `events` (one row per side and step).
+
+    A row per change: the week it took effect, the side, the action before (the spin-up's
+    `OPENING_ACTION` before week 1) and after, and its cause: ``intervention`` if the new
+    action was forced, else ``strategy``.
+    """
+    rows: list[tuple[int, str, str, str, str]] = []
+    previous: dict[str, str] = {}
+    for step, side, action, forced in events[["step", "side", "action", "intervention"]].itertuples(
+        index=False
+    ):
+        before = previous.get(side, OPENING_ACTION)
+        if action != before:
+            rows.append((int(step), side, before, action, "intervention" if forced else "strategy"))
+        previous[side] = action
+    frame = pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
+    frame["step"] = frame["step"].astype("int64")
+    return frame
+
+
+@dataclass(frozen=True, eq=False)
+class PinnedRun:
+    """A run kept for reference after a reset: its label and its week-by-week tables.
+
+    `timeseries`, `blocs` and `redline` are the run's tables as a snapshot has them; `events`
+    its actions, `changes` its changes of action; `about` says what it ran (scenario, seed,
+    observers) in words.
+    """
+
+    label: str
+    about: str
+    step: int
+    timeseries: pd.DataFrame
+    blocs: pd.DataFrame
+    media: pd.DataFrame
+    redline: pd.DataFrame
+    events: pd.DataFrame
+    changes: pd.DataFrame
+
+
+def pin(snap: Snapshot, label: str, about: str) -> PinnedRun:
+    """The run of `snap` kept as a reference named `label`."""
+    return PinnedRun(
+        label=label,
+        about=about,
+        step=snap.step,
+        timeseries=snap.timeseries.copy(),
+        blocs=snap.blocs.copy(),
+        media=snap.media.copy(),
+        redline=snap.redline.copy(),
+        events=snap.events.copy(),
+        changes=snap.changes.copy(),
+    )
+
+
+def pinned_table(pinned: tuple[PinnedRun, ...], table: str) -> pd.DataFrame:
+    """One table of every pinned run, stacked, with a first column `run` naming each."""
+    frames = []
+    for run in pinned:
+        frame = getattr(run, table).copy()
+        frame.insert(0, RUN_COLUMN, run.label)
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame({RUN_COLUMN: pd.Series(dtype="string")})
+    stacked = pd.concat(frames, ignore_index=True)
+    stacked[RUN_COLUMN] = stacked[RUN_COLUMN].astype("string")
+    return stacked
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,6 +113,11 @@ class Snapshot:
     side and step; `redline` holds the negotiator's estimate of the adversary's red line (mean,
     sd and a 95% band) per step; `gap` is every observer's L^N - L^A now; `nodes` and `edges`
     are a sample of the observer network with fixed positions.
+
+    `changes` has one row per change of action of either side (`action_changes`), for the
+    time charts to mark. `pinned` holds the runs kept for reference; `pinned_timeseries`,
+    `pinned_blocs` and `pinned_redline` are their tables stacked with a `run` column naming
+    each (empty without pinned runs); `label` names the running run beside them.
     """
 
     key: tuple[int, int]
@@ -45,6 +133,29 @@ class Snapshot:
     gap: np.ndarray
     nodes: pd.DataFrame
     edges: pd.DataFrame
+    changes: pd.DataFrame = field(default_factory=lambda: action_changes(_NO_EVENTS))
+    pinned: tuple[PinnedRun, ...] = ()
+    label: str = "this run"
+
+    @property
+    def pinned_timeseries(self) -> pd.DataFrame:
+        """The pinned runs' model-level tables, stacked, with a `run` column."""
+        return pinned_table(self.pinned, "timeseries")
+
+    @property
+    def pinned_blocs(self) -> pd.DataFrame:
+        """The pinned runs' per-bloc tables, stacked, with a `run` column."""
+        return pinned_table(self.pinned, "blocs")
+
+    @property
+    def pinned_redline(self) -> pd.DataFrame:
+        """The pinned runs' red-line estimates, stacked, with a `run` column."""
+        return pinned_table(self.pinned, "redline")
+
+
+_NO_EVENTS = pd.DataFrame({"step": [], "side": [], "action": [], "intervention": []}).astype(
+    {"step": "int64", "intervention": bool}
+)
 
 
 @dataclass(frozen=True)
@@ -79,8 +190,18 @@ def network_layout(run: LiveRun, size: int = NETWORK_SAMPLE) -> NetworkLayout:
     return NetworkLayout(nodes, edges)
 
 
-def take_snapshot(run: LiveRun, layout: NetworkLayout) -> Snapshot:
-    """The tables of `run` now, its network drawn with `layout`."""
+def take_snapshot(
+    run: LiveRun,
+    layout: NetworkLayout,
+    pinned: tuple[PinnedRun, ...] = (),
+    label: str = "this run",
+    key: tuple[int, ...] | None = None,
+) -> Snapshot:
+    """The tables of `run` now, its network drawn with `layout`, beside the `pinned` runs.
+
+    `label` names the run beside pinned ones; `key` replaces the default key (the run and
+    its step) when something else the snapshot shows can change (the pinned runs).
+    """
     tables = run.tables()
     gap = run.legitimacy_gap()
     nodes = layout.nodes
@@ -97,18 +218,22 @@ def take_snapshot(run: LiveRun, layout: NetworkLayout) -> Snapshot:
     redline = run.redline_estimates("negotiator")
     redline["low_95"] = redline["estimate"] - Z_95 * redline["sd"]
     redline["high_95"] = redline["estimate"] + Z_95 * redline["sd"]
+    events = run.events()
     return Snapshot(
-        key=(id(run), run.step_count),
+        key=key if key is not None else (id(run), run.step_count),
         step=run.step_count,
         horizon=run.horizon,
         observers=run.observers,
         timeseries=tables.timeseries,
         blocs=tables.blocs,
         media=tables.media,
-        events=run.events(),
+        events=events,
         redline=redline,
         true_red_line=run.true_red_line("adversary"),
         gap=gap,
         nodes=nodes,
         edges=layout.edges,
+        changes=action_changes(events),
+        pinned=tuple(pinned),
+        label=label,
     )

@@ -211,8 +211,8 @@ def test_bad_input_names_the_field_and_keeps_the_last_good_run(
     assert message in session.form.errors[field]
     assert session.form.pending == pending
     assert not session.reset()
-    assert session.problems[0] == "not reset: fix the fields first"
-    assert message in session.problems[1]
+    assert session.current_problems()[0] == "not reset: fix the fields first"
+    assert message in session.current_problems()[1]
     assert session.run is run_before and session.step_count == 4
     assert session.step() == 1
 

@@ -24,7 +24,7 @@ from dashboards import views
 from dashboards.charts.kit import START_HINT
 from dashboards.help import CHART_HELP, HEADLINE_HELP, control_help
 from dashboards.labels import action_label
-from dashboards.snapshot import Snapshot
+from dashboards.snapshot import action_changes, pin
 from experiments.palette import (
     AA_TEXT,
     ACTION_COLOURS,
@@ -229,53 +229,44 @@ def test_a_change_of_action_by_a_strategy_is_marked_as_well_as_an_intervention(s
     events = snap.events.copy()
     negotiator = (events["side"] == "negotiator") & (events["step"] >= 6)
     events.loc[negotiator, "action"] = "walk_away"  # as tit-for-tat would answer the walkout
-    changed = dataclasses.replace(snap, events=events)
-    marks = every_spec(changed)["legitimacy"]["datasets"]["changes"]
-    assert [(m["step"], m["side"], m["cause"]) for m in marks] == [
-        (5, "Adversary (A)", "intervention"),
-        (6, "Negotiator (N)", "strategy"),
+    changed = dataclasses.replace(snap, events=events, changes=action_changes(events))
+    for key in ("legitimacy", "narrative", "crisis"):
+        marks = every_spec(changed)[key]["datasets"]["changes"]
+        assert [(m["step"], m["side"], m["cause"]) for m in marks] == [
+            (5, "Adversary (A)", "intervention"),
+            (6, "Negotiator (N)", "strategy"),
+        ]
+        assert marks[1]["what"] == "Negotiator (N): engage → walk away (strategy)"
+    dashes = [
+        layer["encoding"]["strokeDash"]["scale"]
+        for layer in every_spec(changed)["legitimacy"]["layer"]
+        if layer["data"] == {"name": "changes"}
     ]
-    assert marks[1]["what"] == "Negotiator (N): walk away (strategy; was engage)"
+    assert dashes[0]["domain"] == ["intervention", "strategy"]
+    assert dashes[0]["range"][0] != dashes[0]["range"][1]
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class PinnedSnapshot(Snapshot):
-    """A snapshot with pinned runs and a table of action changes, as a session may give."""
-
-    pinned: pd.DataFrame | None = None
-    changes: pd.DataFrame | None = None
-
-
-def test_pinned_runs_are_drawn_faded_and_labelled_and_given_changes_are_used(stepped):
+def test_pinned_runs_are_drawn_faded_and_labelled(stepped):
     snap = stepped.snapshot()
     runs = []
     for label, shift in (("run 1: A walks", -0.1), ("run 2: N walks", 0.1)):
-        frame = snap.timeseries.copy()
-        frame["legitimacy_negotiator"] += shift
-        frame.insert(0, "run", label)
-        runs.append(frame)
-    changes = pd.DataFrame(
-        [(3, "negotiator", "engage", "concede", "strategy")],
-        columns=["week", "side", "from", "to", "cause"],
-    )
-    fields = {f.name: getattr(snap, f.name) for f in dataclasses.fields(Snapshot)}
-    pinned = PinnedSnapshot(**fields, pinned=pd.concat(runs), changes=changes)
-    for key in ("legitimacy", "narrative", "crisis"):
+        timeseries = snap.timeseries.copy()
+        timeseries["legitimacy_negotiator"] += shift
+        runs.append(pin(dataclasses.replace(snap, timeseries=timeseries), label, label))
+    pinned = dataclasses.replace(snap, pinned=tuple(runs))
+    for key in ("legitimacy", "narrative", "crisis", "red_line"):
         spec = every_spec(pinned)[key]
         series = pd.DataFrame(spec["datasets"]["pinned"])
         assert sorted(series["run"].unique()) == ["run 1: A walks", "run 2: N walks"]
-        assert len(series) == 2 * len(snap.timeseries)
-        labels = spec["datasets"]["pinned_labels"]
-        assert [(label["run"], label["step"]) for label in labels] == [
+        ends = spec["datasets"]["pinned_end"]
+        assert [(end["run"], end["step"]) for end in ends] == [
             ("run 1: A walks", 8),
             ("run 2: N walks", 8),
         ]
         faded = [layer for layer in spec["layer"] if layer["data"] == {"name": "pinned"}]
         assert len(faded) == 1 and faded[0]["mark"]["opacity"] < 0.5
         assert faded[0]["encoding"]["detail"]["field"] == "run"
-        assert [m["what"] for m in spec["datasets"]["changes"]] == [
-            "Negotiator (N): concede (strategy; was engage)"
-        ]
+        assert spec["description"].endswith("Pinned for reference: run 1: A walks; run 2: N walks.")
     legitimacy = every_spec(pinned)["legitimacy"]
     first = pd.DataFrame(legitimacy["datasets"]["pinned"]).query("run == 'run 1: A walks'")
     expected = snap.timeseries["legitimacy_negotiator"].to_numpy() - 0.1

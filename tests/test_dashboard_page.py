@@ -14,6 +14,7 @@ from dashboardkit import BASELINE, Renders, button, html_text, small_config
 import run
 from dashboards import app, controls, views
 from dashboards.catalog import CONFIG_ENV
+from dashboards.run_controls import RunControls
 from dashboards.session import DashboardSession
 from dashboards.vega import VegaWidget
 from model.streams import replicate_seed
@@ -94,7 +95,7 @@ def test_a_step_redraws_the_model_views_and_not_the_controls(tmp_path, render):
     counted = (
         controls.SetupControls,
         controls.InterventionControls,
-        controls.RunControls,
+        RunControls,
         views.VegaChart,
     )
     before = [c.render_count for c in counted]

@@ -57,7 +57,7 @@ VIEW_COLUMNS = {
 }
 
 
-OPTIONAL = {"changes", "pinned", "pinned_labels", "hint"}
+OPTIONAL = {"changes", "pinned", "pinned_end", "hint"}
 """Datasets that may be empty: no change of action yet, no pinned run, the run has started."""
 
 
@@ -124,7 +124,7 @@ def test_legitimacy_view_shows_both_sides_by_role_in_the_colour_blind_safe_pair(
             "step": 5,
             "side": "Adversary (A)",
             "cause": "intervention",
-            "what": "Adversary (A): walk away (intervention; was engage)",
+            "what": "Adversary (A): engage → walk away (intervention)",
         }
     ]
 

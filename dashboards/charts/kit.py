@@ -155,67 +155,53 @@ CHANGE_DASH = alt.StrokeDash(
 """Dashed rule: an intervention; dotted: the side's strategy changed its action."""
 
 
-def action_changes(snap: Snapshot) -> pd.DataFrame:
-    """Every change of either side's action: week, side, from, to, cause.
-
-    The snapshot's own `changes` table when it has one; otherwise read from its event rows
-    (a change is an action different from the side's action the week before).
-    """
-    provided = getattr(snap, "changes", None)
-    if provided is not None:
-        return provided
-    rows, previous = [], {}
-    for step, side, action, forced in snap.events.itertuples(index=False):
-        before = previous.get(side)
-        if before is not None and before != action:
-            cause = CAUSES[0] if forced else CAUSES[1]
-            rows.append((step, side, before, action, cause))
-        previous[side] = action
-    return pd.DataFrame(rows, columns=["week", "side", "from", "to", "cause"])
-
-
 def change_marks(snap: Snapshot) -> list[dict[str, Any]]:
-    """The action changes as rules for a time chart: week, side, cause and words."""
+    """Every change of either side's action (`Snapshot.changes`) as a rule for a time chart.
+
+    Each mark has the week, the side, the cause (``intervention`` or ``strategy``) and words.
+    """
     marks = []
-    for week, side, before, after, cause in action_changes(snap).itertuples(index=False):
-        label = ROLE_LABELS[side]
+    for row in snap.changes.itertuples(index=False):
+        label = ROLE_LABELS[row.side]
         marks.append(
             {
-                "step": int(week),
+                "step": int(row.step),
                 "side": label,
-                "cause": cause,
-                "what": f"{label}: {action_label(after)} ({cause}; was {action_label(before)})",
+                "cause": row.cause,
+                "what": f"{label}: {action_label(row.from_action)} → "
+                f"{action_label(row.to_action)} ({row.cause})",
             }
         )
     return marks
 
 
-def pinned_runs(snap: Snapshot) -> pd.DataFrame | None:
-    """The pinned runs of the snapshot (``run`` label, ``step`` and the output columns), if any."""
-    pinned = getattr(snap, "pinned", None)
-    if pinned is None or len(pinned) == 0:
-        return None
-    return pinned
+PINNED_OPACITY = 0.4
+"""How strongly a pinned run's lines are drawn beside the running one."""
 
 
-def pinned_series(snap: Snapshot, columns: dict[str, str]) -> list[dict[str, Any]]:
-    """The pinned runs' weeks as compact records (``run``, ``step`` and `columns`)."""
-    pinned = pinned_runs(snap)
-    if pinned is None:
+def pinned_series(pinned: pd.DataFrame, columns: dict[str, str]) -> list[dict[str, Any]]:
+    """Pinned runs' weeks (a stacked table with a ``run`` column) as compact records."""
+    if pinned.empty:
         return []
     return compact(pinned, {"run": "run", "step": "step", **columns})
 
 
-def pinned_labels(snap: Snapshot, column: str) -> list[dict[str, Any]]:
+def pinned_ends(pinned: pd.DataFrame, column: str) -> list[dict[str, Any]]:
     """Where each pinned run's label goes: its last week, at its value of `column`."""
-    pinned = pinned_runs(snap)
-    if pinned is None:
+    if pinned.empty:
         return []
-    ends = pinned.sort_values("step").groupby("run", sort=False).tail(1)
+    ends = pinned.sort_values("step", kind="stable").groupby("run", sort=False).tail(1)
     return [
         {"run": str(run), "step": int(step), "value": round(float(value), 6)}
         for run, step, value in zip(ends["run"], ends["step"], ends[column], strict=True)
     ]
+
+
+def pinned_words(snap: Snapshot) -> str:
+    """The pinned runs in words for a chart's description (empty without any)."""
+    if not snap.pinned:
+        return ""
+    return " Pinned for reference: " + "; ".join(run.label for run in snap.pinned) + "."
 
 
 def start_hint(snap: Snapshot, value: float = 0.5) -> list[dict[str, Any]]:
@@ -240,9 +226,9 @@ def change_layer(horizon: int, colour: alt.Color) -> alt.Chart:
 
 
 def pinned_label_layer(y_scale: alt.Scale) -> alt.Chart:
-    """The label of each pinned run at its last week."""
+    """The label of each pinned run at its last week (dataset ``pinned_end``)."""
     return (
-        alt.Chart(alt.NamedData("pinned_labels"))
+        alt.Chart(alt.NamedData("pinned_end"))
         .mark_text(align="left", dx=4, fontSize=11, color=MUTED)
         .encode(x="step:Q", y=alt.Y("value:Q", scale=y_scale), text="run:N")
     )

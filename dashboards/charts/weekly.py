@@ -13,6 +13,7 @@ import pandas as pd
 
 from dashboards.charts.kit import (
     HEIGHT,
+    PINNED_OPACITY,
     SIDE_CODES,
     SIDE_SCALE,
     WEEK,
@@ -23,9 +24,10 @@ from dashboards.charts.kit import (
     finish,
     hint_layer,
     labelled,
+    pinned_ends,
     pinned_label_layer,
-    pinned_labels,
     pinned_series,
+    pinned_words,
     records,
     start_hint,
     week_axis,
@@ -97,7 +99,7 @@ def _legitimacy_template(horizon: int) -> dict[str, Any]:
         alt.Chart(alt.NamedData("pinned"))
         .transform_fold(list(SIDE_CODES), as_=["code", "legitimacy"])
         .transform_calculate(side=labelled(SIDE_CODES))
-        .mark_line(strokeWidth=1.5, opacity=0.4, strokeDash=[1, 0])
+        .mark_line(strokeWidth=1.5, opacity=PINNED_OPACITY)
         .encode(
             x=x,
             y=alt.Y("legitimacy:Q", scale=LEGITIMACY),
@@ -132,12 +134,13 @@ def legitimacy_spec(snap: Snapshot) -> dict[str, Any]:
         {
             "series": compact(data, {"step": "step", **columns}),
             "changes": change_marks(snap),
-            "pinned": pinned_series(snap, columns),
-            "pinned_labels": pinned_labels(snap, "legitimacy_negotiator"),
+            "pinned": pinned_series(snap.pinned_timeseries, columns),
+            "pinned_end": pinned_ends(snap.pinned_timeseries, "legitimacy_negotiator"),
             "hint": start_hint(snap),
         },
         f"Mean legitimacy by week. Week {snap.step}: negotiator "
-        f"{last['legitimacy_negotiator']:.3f}, adversary {last['legitimacy_adversary']:.3f}.",
+        f"{last['legitimacy_negotiator']:.3f}, adversary {last['legitimacy_adversary']:.3f}."
+        + pinned_words(snap),
     )
 
 
@@ -177,7 +180,7 @@ def _two_lines_template(
         alt.Chart(alt.NamedData("pinned"))
         .transform_fold(list(codes), as_=["code", "value"])
         .transform_calculate(measure=labelled(codes))
-        .mark_line(strokeWidth=1.5, opacity=0.4)
+        .mark_line(strokeWidth=1.5, opacity=PINNED_OPACITY)
         .encode(
             x=x,
             y=alt.Y("value:Q", scale=SHARE),
@@ -216,8 +219,8 @@ def _two_lines_data(snap: Snapshot, data: pd.DataFrame, columns: dict[str, str])
     return {
         "series": _measures(data, columns),
         "changes": change_marks(snap),
-        "pinned": pinned_series(snap, {"a": first, "b": second}),
-        "pinned_labels": pinned_labels(snap, first),
+        "pinned": pinned_series(snap.pinned_timeseries, {"a": first, "b": second}),
+        "pinned_end": pinned_ends(snap.pinned_timeseries, first),
         "hint": start_hint(snap),
     }
 
@@ -242,7 +245,8 @@ def narrative_spec(snap: Snapshot) -> dict[str, Any]:
         template,
         {**_two_lines_data(snap, data, _NARRATIVE), "reference": [{"value": 0.5}]},
         f"Narrative share and blame by week. Week {snap.step}: narrative share "
-        f"{last['narrative_share']:.1%}, blame on the adversary {last['blame_adversary']:.1%}.",
+        f"{last['narrative_share']:.1%}, blame on the adversary {last['blame_adversary']:.1%}."
+        + pinned_words(snap),
     )
 
 
@@ -259,7 +263,7 @@ def crisis_spec(snap: Snapshot) -> dict[str, Any]:
         template,
         _two_lines_data(snap, data, _CRISIS),
         f"Salience and crisis index by week. Week {snap.step}: salience "
-        f"{last['salience']:.3f}, crisis index {last['crisis_index']:.4f}.",
+        f"{last['salience']:.3f}, crisis index {last['crisis_index']:.4f}." + pinned_words(snap),
     )
 
 
@@ -290,7 +294,21 @@ def _redline_template(horizon: int, show_true: bool) -> dict[str, Any]:
             tooltip=[WEEK, alt.Tooltip("estimate:Q", title="estimate", format=".3f")],
         )
     )
-    layers = [band, line]
+    pinned = (
+        alt.Chart(alt.NamedData("pinned"))
+        .mark_line(color=NEGOTIATOR_COLOUR, strokeWidth=1.5, opacity=PINNED_OPACITY, clip=True)
+        .encode(
+            x=x,
+            y=alt.Y("estimate:Q", scale=y_scale),
+            detail="run:N",
+            tooltip=[
+                alt.Tooltip("run:N", title="Pinned run"),
+                WEEK,
+                alt.Tooltip("estimate:Q", title="estimate", format=".3f"),
+            ],
+        )
+    )
+    layers = [band, line, pinned, pinned_label_layer(y_scale)]
     if show_true:
         truth = (
             alt.Chart(alt.NamedData("truth"))
@@ -316,11 +334,16 @@ def redline_spec(snap: Snapshot, show_true: bool) -> dict[str, Any]:
         f"Red-line estimate by week. Week {snap.step}: estimate {last['estimate']:.3f}, "
         f"95% band {last['low_95']:.3f} to {last['high_95']:.3f}"
     )
-    datasets: dict[str, list] = {"estimate": records(data)}
+    datasets: dict[str, list] = {
+        "estimate": records(data),
+        "pinned": pinned_series(snap.pinned_redline, {"estimate": "estimate"}),
+        "pinned_end": pinned_ends(snap.pinned_redline, "estimate"),
+    }
     if show_true:
         datasets["truth"] = [{"value": snap.true_red_line, "label": "true red line of A"}]
         text += f"; true red line {snap.true_red_line:.3f}"
-    return chart_spec(snap, _redline_template(snap.horizon, show_true), datasets, text + ".")
+    template = _redline_template(snap.horizon, show_true)
+    return chart_spec(snap, template, datasets, text + "." + pinned_words(snap))
 
 
 @functools.cache
