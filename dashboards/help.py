@@ -27,7 +27,10 @@ CONTROL_HELP: dict[str, str] = {
         "Keep this run as a faded reference line on the time charts, with its label, while a "
         "new run starts from Reset."
     ),
-    "unpin_runs": "Remove the pinned reference runs from the charts.",
+    "pin_label": "A name for the run to pin, shown beside its faded lines (optional).",
+    "unpin": "Remove this pinned run from the charts.",
+    "parameter": "A parameter of the model from its registry (applies on Reset).",
+    "mechanism": "Switch a mechanism of the model on or off (applies on Reset).",
     "reference": "What the headline changes are measured against.",
     "new_seed": "Draw a new random seed: the next Reset gives a different run of the same set-up.",
     "scenario_defaults": "Put every set-up field back to the scenario's own values.",
@@ -154,17 +157,18 @@ HEADLINE_HELP: dict[str, str] = {
 
 
 @solara.component
-def WithHelp(name: str, children: list | None = None) -> solara.Element:
+def WithHelp(name: str, text: str = "", children: list | None = None) -> solara.Element:
     """The control(s) in `children` with the tooltip of `name` (see `control_help`).
 
-    Use as ``with WithHelp("step"): solara.Button("Step", ...)``. The wrapper is marked
+    Use as ``with WithHelp("step"): solara.Button("Step", ...)``; `text`, when given, is the
+    help of this one control (a registry parameter's meaning). The wrapper is marked
     ``data-help`` with the name and carries the text for screen readers as a description.
     """
-    text = control_help(name)
+    text = text or control_help(name)
     with solara.Tooltip(text) as main:
         solara.Div(
             children=children or [],
             attributes={"data-help": name, "aria-description": text},
-            style={"display": "inline-block", "max-width": "100%"},
+            style={"display": "block", "max-width": "100%"},
         )
     return main

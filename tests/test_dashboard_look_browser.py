@@ -183,3 +183,32 @@ def test_headlines_and_the_presentation_switch_carry_help(server, browser):
     page.get_by_text("Larger type, controls folded away").wait_for()
     assert page.locator(".view-card .chart-help").count() == VIEWS
     context.close()
+
+
+CONTROLS = (
+    ".live-controls button:not(.v-expansion-panel-header), .live-controls input, "
+    ".live-controls [role=slider], .live-controls [role=switch]"
+)
+"""Every control of the control column (a group's header only opens its group)."""
+
+WITHOUT_HELP = f"""() => [...document.querySelectorAll('{CONTROLS}')]
+    .filter(e => !e.closest('[data-help]'))
+    .map(e => (e.getAttribute('aria-label') || e.textContent || e.outerHTML).trim())"""
+
+
+def test_every_control_has_a_help_tooltip(server, browser):
+    context, page = open_page(browser, server, 1280, 900)
+    headers = page.locator(".live-controls .v-expansion-panel-header")
+    for index in range(headers.count()):
+        headers.nth(index).click()
+    page.locator(".live-controls .v-expansion-panel--active").nth(headers.count() - 1).wait_for()
+    assert page.locator(CONTROLS).count() > 40
+    assert page.evaluate(WITHOUT_HELP) == []
+    for name in ("step", "intervene.adversary.walk_away", "seed", "mechanism"):
+        wrapper = page.locator(f"[data-help='{name}']").first
+        text = wrapper.get_attribute("aria-description")
+        assert text
+        wrapper.hover()
+        page.locator(".v-tooltip__content.menuable__content__active", has_text=text).wait_for()
+        page.mouse.move(0, 0)
+    context.close()
