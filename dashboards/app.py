@@ -38,13 +38,15 @@ from dashboards.controls import (
     report,
 )
 from dashboards.headline import measure
+from dashboards.help import HEADLINE_HELP, WithHelp
+from dashboards.look import PRESENTING, NoMath, PresentationToggle, StartHint, page_css
 from dashboards.player import Player
 from dashboards.registry import HeavyRunError, registry, take_seat
 from dashboards.run_controls import PinControls, RunControls
 from dashboards.session import DashboardSession
 from dashboards.views import CHARTS, ChartCard, EventStrip, current_snapshot
 from experiments.discover_replay import Replay
-from experiments.palette import ADVERSARY_COLOUR, FOCUS, INK, MUTED, NEGOTIATOR_COLOUR, RULE
+from experiments.palette import INK, MUTED
 from model.config import ConfigError, load_config
 
 TITLE = "Diplomacy and legitimacy: live"
@@ -55,31 +57,6 @@ FALLBACK_CONFIG: dict[str, Any] = {
     "scenarios": {"defaults": None},
 }
 """What a session runs when its config no longer validates (the problem is shown)."""
-
-CSS = f"""
-.live-page {{ display: grid; grid-template-columns: 350px minmax(0, 1fr); gap: 16px;
-              padding: 4px 8px; align-items: start; }}
-.live-controls {{ position: sticky; top: 8px; max-height: calc(100vh - 80px); overflow-y: auto;
-                  padding: 2px; }}
-.view-grid {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(430px, 1fr));
-              gap: 12px; }}
-@media (max-width: 900px) {{ .live-page {{ grid-template-columns: minmax(0, 1fr); }}
-                            .live-controls {{ position: static; max-height: none; }} }}
-.view-card {{ height: 100%; }}
-.view-card .v-card__title {{ font-size: 1.05rem; padding-bottom: 0; color: {INK}; }}
-.view-card .v-card__subtitle {{ padding-top: 4px; color: {MUTED}; }}
-.vega-embed {{ width: 100%; }}
-.kpi {{ border-left: 5px solid {RULE}; padding: 6px 12px; background: white;
-        border-radius: 4px; box-shadow: 0 1px 3px rgba(0,0,0,.12); min-width: 150px; }}
-.kpi .kpi-label {{ font-size: 12px; color: {MUTED}; }}
-.kpi .kpi-value {{ font-size: 24px; font-weight: 500; color: {INK}; line-height: 1.2; }}
-.kpi .kpi-delta {{ font-size: 12px; color: {MUTED}; }}
-.side-negotiator {{ border-color: {NEGOTIATOR_COLOUR}; }}
-.side-adversary {{ border-color: {ADVERSARY_COLOUR}; }}
-.side-heading {{ font-weight: 500; font-size: 14px; margin: 6px 0 2px 0; }}
-.control-note {{ font-size: 12px; color: {MUTED}; }}
-.v-btn:focus-visible, .v-input input:focus-visible {{ outline: 3px solid {FOCUS}; }}
-"""
 
 
 def open_session() -> DashboardSession:
@@ -102,17 +79,24 @@ def open_session() -> DashboardSession:
         return session
 
 
-def _kpi(label: str, value: str, delta: str = "", side: str | None = None) -> None:
+def _kpi(label: str, value: str, delta: str = "", side: str | None = None, key: str = "") -> None:
     css = f"kpi side-{side}" if side else "kpi"
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=(
-            f'<div class="kpi-label">{label}</div><div class="kpi-value">{value}</div>'
-            f'<div class="kpi-delta">{delta}</div>'
-        ),
-        classes=[css],
-        attributes={"role": "group", "aria-label": f"{label}: {value} {delta}".strip()},
-    )
+    help_text = HEADLINE_HELP.get(key, "")
+    with solara.Tooltip(help_text or label), solara.Div():
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=(
+                f'<div class="kpi-label">{label}</div><div class="kpi-value">{value}</div>'
+                f'<div class="kpi-delta">{delta}</div>'
+            ),
+            classes=[css],
+            attributes={
+                "role": "group",
+                "aria-label": f"{label}: {value} {delta}".strip(),
+                "aria-description": help_text,
+                "data-headline": key,
+            },
+        )
 
 
 @solara.component
@@ -128,23 +112,42 @@ def Indicators(session: DashboardSession) -> solara.Element:
     talks = "talks held" if bool(last["talks"]) and snap.step > 0 else "no talks this week"
     with solara.Column(gap="4px") as main:
         with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
-            _kpi("Week", f"{snap.step} / {snap.horizon}", talks)
+            _kpi("Week", f"{snap.step} / {snap.horizon}", talks, key="week")
             _kpi(
                 "Legitimacy of N",
                 f"{last['legitimacy_negotiator']:.3f}",
                 delta("legitimacy_negotiator"),
                 "negotiator",
+                key="legitimacy_negotiator",
             )
             _kpi(
                 "Legitimacy of A",
                 f"{last['legitimacy_adversary']:.3f}",
                 delta("legitimacy_adversary"),
                 "adversary",
+                key="legitimacy_adversary",
             )
-            _kpi("Narrative share", f"{last['narrative_share']:.3f}", delta("narrative_share"))
+            share = float(last["narrative_share"])
+            points = 100 * reference.change(last, "narrative_share")
+            _kpi(
+                "Narrative share (N ahead)",
+                f"{share:.0%}",
+                f"{points:+.1f} points",
+                key="narrative_share",
+            )
             crisis = float(last["crisis_index"])
-            _kpi("Crisis index", f"{crisis:.4f}" if not math.isnan(crisis) else "—", "model index")
-            _kpi("Polarization", f"{last['polarization']:.3f}", delta("polarization"))
+            _kpi(
+                "Crisis index",
+                f"{crisis:.4f}" if not math.isnan(crisis) else "—",
+                "model index",
+                key="crisis_index",
+            )
+            _kpi(
+                "Polarization",
+                f"{last['polarization']:.3f}",
+                delta("polarization"),
+                key="polarization",
+            )
         solara.HTML(
             tag="div",
             unsafe_innerHTML=f"Changes {html.escape(reference.words)}.",
@@ -184,20 +187,44 @@ def LivePage(session: DashboardSession) -> solara.Element:
     solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
     solara.use_effect(lambda: player.halt, [])
 
-    with solara.Div(classes=["live-page"]) as main:
-        solara.Style(CSS)
+    presenting = PRESENTING.value
+    folded = solara.use_reactive(False)
+    # presentation mode folds the controls away when it starts; a click brings them back
+    solara.use_effect(lambda: folded.set(presenting), [presenting])
+    with solara.Div(classes=["live-page", *(["presenting"] if presenting else [])]) as main:
+        solara.Style(page_css())
         with solara.Column(gap="10px", classes=["live-controls"]):
             RunControls(act, player, playing, revision)
             PinControls(act, revision)
-            InterventionControls(act, revision)
-            SetupControls(act, revision)
-            SaveControls(act)
+            with WithHelp("show_controls"):
+                solara.Button(
+                    "Show all controls" if folded.value else "Fold the controls",
+                    icon_name="mdi-chevron-down" if folded.value else "mdi-chevron-up",
+                    text=True,
+                    small=True,
+                    on_click=lambda: folded.set(not folded.value),
+                    attributes={"aria-expanded": "false" if folded.value else "true"},
+                )
+            if not folded.value:
+                InterventionControls(act, revision)
+                SetupControls(act, revision)
+                SaveControls(act)
         with solara.Column(gap="12px", classes=["live-views"]):
             Problems(act, revision)
-            Indicators(session)
-            EventStrip(session)
+            StartHint(session)
+            if presenting:
+                # what a projector needs first: the event strip, legitimacy, then the rest
+                with solara.Div(classes=["top-pair"]):
+                    EventStrip(session)
+                    ChartCard(CHARTS[0], session)
+                Indicators(session)
+                shown = CHARTS[1:]
+            else:
+                Indicators(session)
+                EventStrip(session)
+                shown = CHARTS
             with solara.Div(classes=["view-grid"]):
-                for chart in CHARTS:
+                for chart in shown:
                     ChartCard(chart, session)
             solara.Text(
                 "Every figure is a model index, not a forecast.",
@@ -292,8 +319,10 @@ def Page() -> solara.Element:
     seated = solara.use_memo(take_seat, [attempt.value])
     with solara.Column(gap="0px") as main:
         solara.Title(TITLE)
+        NoMath.element()
         with solara.AppBar():
             solara.AppBarTitle(TITLE)
+            PresentationToggle()
         if seated:
             Session()
         else:

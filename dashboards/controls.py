@@ -20,6 +20,7 @@ from mesa.visualization.utils import force_update, update_counter
 
 from agents.actions import SIDES
 from dashboards.form import SessionError, deterrence_range
+from dashboards.help import WithHelp
 from dashboards.knobs import knob_groups
 from dashboards.labels import ROLE_LABELS, action_label
 from dashboards.registry import touch_seat
@@ -111,27 +112,29 @@ def InterventionControls(act: Actions, revision: int) -> solara.Element:
             with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
                 for action in INTERVENTIONS[role]:
                     active = current is action
+                    with WithHelp(f"intervene.{role}.{action.value}"):
+                        solara.Button(
+                            action_label(action),
+                            small=True,
+                            outlined=not active,
+                            dark=active,
+                            color=SIDE_COLOURS[role] if active else None,
+                            disabled=session.finished,
+                            on_click=act(session.intervene, role, action),
+                            attributes={
+                                "aria-label": f"{ROLE_LABELS[role]}: {action_label(action)}",
+                                "aria-pressed": "true" if active else "false",
+                            },
+                        )
+                with WithHelp("back_to_strategy"):
                     solara.Button(
-                        action_label(action),
+                        "back to strategy",
                         small=True,
-                        outlined=not active,
-                        dark=active,
-                        color=SIDE_COLOURS[role] if active else None,
-                        disabled=session.finished,
-                        on_click=act(session.intervene, role, action),
-                        attributes={
-                            "aria-label": f"{ROLE_LABELS[role]}: {action_label(action)}",
-                            "aria-pressed": "true" if active else "false",
-                        },
+                        text=True,
+                        disabled=current is None or session.finished,
+                        on_click=act(session.intervene, role, None),
+                        attributes={"aria-label": f"{ROLE_LABELS[role]}: back to strategy"},
                     )
-                solara.Button(
-                    "back to strategy",
-                    small=True,
-                    text=True,
-                    disabled=current is None or session.finished,
-                    on_click=act(session.intervene, role, None),
-                    attributes={"aria-label": f"{ROLE_LABELS[role]}: back to strategy"},
-                )
     return main
 
 
@@ -161,12 +164,13 @@ def SetupControls(act: Actions, revision: int) -> solara.Element:
         configs = session.available_configs()
         if configs:
             current = session.config_path.name if session.config_path else configs[0]
-            solara.Select(
-                "Config (opens now)",
-                values=configs,
-                value=asked or current,
-                on_value=choose_config,
-            )
+            with WithHelp("config"):
+                solara.Select(
+                    "Config (opens now)",
+                    values=configs,
+                    value=asked or current,
+                    on_value=choose_config,
+                )
             solara.lab.ConfirmationDialog(
                 asked is not None,
                 title="Open another config?",
@@ -182,112 +186,124 @@ def SetupControls(act: Actions, revision: int) -> solara.Element:
                 on_cancel=lambda: set_asked(None),
                 on_close=lambda: set_asked(None),
             )
-        solara.Select(
-            _pending("Scenario", pending.scenario != applied.scenario),
-            values=list(session.config.scenarios),
-            value=pending.scenario,
-            on_value=lambda name: act(session.form.set_scenario, name)(),
-        )
+        with WithHelp("scenario"):
+            solara.Select(
+                _pending("Scenario", pending.scenario != applied.scenario),
+                values=list(session.config.scenarios),
+                value=pending.scenario,
+                on_value=lambda name: act(session.form.set_scenario, name)(),
+            )
         for role in SIDES:
             name, _ = pending.strategy(role)
-            solara.Select(
-                _pending(
-                    f"{ROLE_LABELS[role]} strategy",
-                    pending.strategy(role) != applied.strategy(role),
-                ),
-                values=session.form.strategy_choices(role),
-                value=name,
-                on_value=lambda value, role=role: act(session.form.set_strategy, role, value)(),
-            )
+            with WithHelp("strategy"):
+                solara.Select(
+                    _pending(
+                        f"{ROLE_LABELS[role]} strategy",
+                        pending.strategy(role) != applied.strategy(role),
+                    ),
+                    values=session.form.strategy_choices(role),
+                    value=name,
+                    on_value=lambda value, role=role: act(session.form.set_strategy, role, value)(),
+                )
             for key, kind in session.form.option_fields(role):
                 label = f"{role}.{key}"
-                solara.InputText(
-                    f"{ROLE_LABELS[role]}: {key.replace('_', ' ')}"
-                    + (" (week)" if kind == "int" else ""),
-                    value=session.form.draft(label),
-                    on_value=lambda text, role=role, key=key: act(
-                        session.form.set_option, role, key, text or ""
-                    )(),
-                    error=session.form.errors.get(label, False),
-                )
-        solara.SliderFloat(
-            _pending(
-                f"Negotiator (N) deterrence: {pending.deterrence:.2f}",
-                pending.deterrence != applied.deterrence,
-            ),
-            value=pending.deterrence,
-            min=low,
-            max=high,
-            step=0.05,
-            on_value=lambda value: act(session.form.set_deterrence, value)(),
-        )
-        solara.Select(
-            _pending("Media ecology", pending.media != applied.media),
-            values=session.form.media_choices(),
-            value=pending.media,
-            on_value=lambda value: act(session.form.set_media, value)(),
-        )
-        solara.InputText(
-            _pending("Observers", pending.observers != applied.observers),
-            value=session.form.draft("observers"),
-            on_value=lambda text: act(session.form.set_observers, text or "")(),
-            error=session.form.errors.get("observers", False),
-        )
-        solara.InputText(
-            _pending("Seed (the config's base seed)", pending.seed != applied.seed),
-            value=session.form.draft("seed"),
-            on_value=lambda text: act(session.form.set_seed, text or "")(),
-            error=session.form.errors.get("seed", False),
-        )
+                with WithHelp("strategy_option"):
+                    solara.InputText(
+                        f"{ROLE_LABELS[role]}: {key.replace('_', ' ')}"
+                        + (" (week)" if kind == "int" else ""),
+                        value=session.form.draft(label),
+                        on_value=lambda text, role=role, key=key: act(
+                            session.form.set_option, role, key, text or ""
+                        )(),
+                        error=session.form.errors.get(label, False),
+                    )
+        with WithHelp("deterrence"):
+            solara.SliderFloat(
+                _pending(
+                    f"Negotiator (N) deterrence: {pending.deterrence:.2f}",
+                    pending.deterrence != applied.deterrence,
+                ),
+                value=pending.deterrence,
+                min=low,
+                max=high,
+                step=0.05,
+                on_value=lambda value: act(session.form.set_deterrence, value)(),
+            )
+        with WithHelp("media"):
+            solara.Select(
+                _pending("Media ecology", pending.media != applied.media),
+                values=session.form.media_choices(),
+                value=pending.media,
+                on_value=lambda value: act(session.form.set_media, value)(),
+            )
+        with WithHelp("observers"):
+            solara.InputText(
+                _pending("Observers", pending.observers != applied.observers),
+                value=session.form.draft("observers"),
+                on_value=lambda text: act(session.form.set_observers, text or "")(),
+                error=session.form.errors.get("observers", False),
+            )
+        with WithHelp("seed"):
+            solara.InputText(
+                _pending("Seed (the config's base seed)", pending.seed != applied.seed),
+                value=session.form.draft("seed"),
+                on_value=lambda text: act(session.form.set_seed, text or "")(),
+                error=session.form.errors.get("seed", False),
+            )
         with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
-            solara.Button(
-                "New random seed",
-                icon_name="mdi-dice-multiple",
-                small=True,
-                outlined=True,
-                on_click=act(session.form.new_seed),
-            )
-            solara.Button(
-                "Scenario's defaults",
-                icon_name="mdi-backup-restore",
-                small=True,
-                outlined=True,
-                on_click=act(session.form.restore_scenario),
-                attributes={"aria-label": "Every setting back to the scenario's defaults"},
-            )
+            with WithHelp("new_seed"):
+                solara.Button(
+                    "New random seed",
+                    icon_name="mdi-dice-multiple",
+                    small=True,
+                    outlined=True,
+                    on_click=act(session.form.new_seed),
+                )
+            with WithHelp("scenario_defaults"):
+                solara.Button(
+                    "Scenario's defaults",
+                    icon_name="mdi-backup-restore",
+                    small=True,
+                    outlined=True,
+                    on_click=act(session.form.restore_scenario),
+                    attributes={"aria-label": "Every setting back to the scenario's defaults"},
+                )
         for group, knobs in knob_groups():
             with solara.Details(summary=group):
                 for knob in knobs:
                     low, high = knob.range
                     value = pending.parameters.get(knob.label, low)
-                    solara.SliderFloat(
-                        _pending(
-                            f"{knob.title}: {value:.3g}",
-                            value != applied.parameters.get(knob.label),
-                        ),
-                        value=value,
-                        min=low,
-                        max=high,
-                        step=_slider_step(low, high),
-                        on_value=lambda x, label=knob.label: act(
-                            session.form.set_parameter, label, x
-                        )(),
-                    )
+                    with WithHelp("parameter", knob.meaning):
+                        solara.SliderFloat(
+                            _pending(
+                                f"{knob.title}: {value:.3g}",
+                                value != applied.parameters.get(knob.label),
+                            ),
+                            value=value,
+                            min=low,
+                            max=high,
+                            step=_slider_step(low, high),
+                            on_value=lambda x, label=knob.label: act(
+                                session.form.set_parameter, label, x
+                            )(),
+                        )
                     if knob.label in session.form.errors:
                         solara.Error(session.form.errors[knob.label], dense=True)
         with solara.Details(summary="Mechanisms (switches)"):
             for mechanism in MECHANISMS:
                 on = pending.mechanisms.get(mechanism.name, mechanism.default)
-                solara.Switch(
-                    label=_pending(
-                        mechanism.name.replace("_", " ") + (" (rival)" if mechanism.rival else ""),
-                        on != applied.mechanisms.get(mechanism.name, mechanism.default),
-                    ),
-                    value=on,
-                    on_value=lambda x, name=mechanism.name: act(
-                        session.form.set_mechanism, name, bool(x)
-                    )(),
-                )
+                with WithHelp("mechanism", mechanism.claim):
+                    solara.Switch(
+                        label=_pending(
+                            mechanism.name.replace("_", " ")
+                            + (" (rival)" if mechanism.rival else ""),
+                            on != applied.mechanisms.get(mechanism.name, mechanism.default),
+                        ),
+                        value=on,
+                        on_value=lambda x, name=mechanism.name: act(
+                            session.form.set_mechanism, name, bool(x)
+                        )(),
+                    )
                 solara.Text(mechanism.claim, classes=["control-note"])
         if changes:
             solara.Warning(
@@ -332,29 +348,34 @@ def SaveControls(act: Actions) -> solara.Element:
         subtitle="Both sides' actions as a scripted scenario; replays exactly with run.py batch",
         margin=0,
     ) as main:
-        solara.InputText(
-            "Scenario name",
-            value=name,
-            on_value=lambda text: set_name(text or ""),
-            continuous_update=True,
-            error=False if valid else "only letters, digits, - and _",
-        )
+        with WithHelp("scenario_name"):
+            solara.InputText(
+                "Scenario name",
+                value=name,
+                on_value=lambda text: set_name(text or ""),
+                continuous_update=True,
+                error=False if valid else "only letters, digits, - and _",
+            )
         if ready and valid:
-            solara.FileDownload(
-                data=yaml_bytes,
-                filename=f"{name}.yaml",
-                label="Save as scenario",
-                mime_type="application/x-yaml",
-            )
-            solara.FileDownload(
-                data=archive_bytes,
-                filename=f"{name}_session.zip",
-                label="Export the session (zip)",
-                mime_type="application/zip",
-            )
+            with WithHelp("save_scenario"):
+                solara.FileDownload(
+                    data=yaml_bytes,
+                    filename=f"{name}.yaml",
+                    label="Save as scenario",
+                    mime_type="application/x-yaml",
+                )
+            with WithHelp("export_session"):
+                solara.FileDownload(
+                    data=archive_bytes,
+                    filename=f"{name}_session.zip",
+                    label="Export the session (zip)",
+                    mime_type="application/zip",
+                )
         else:
-            solara.Button("Save as scenario", disabled=True, icon_name="mdi-content-save")
-            solara.Button("Export the session (zip)", disabled=True, icon_name="mdi-download")
+            with WithHelp("save_scenario"):
+                solara.Button("Save as scenario", disabled=True, icon_name="mdi-content-save")
+            with WithHelp("export_session"):
+                solara.Button("Export the session (zip)", disabled=True, icon_name="mdi-download")
             if not ready:
                 solara.Text("Take at least one step first.", classes=["control-note"])
         solara.Text(

@@ -17,6 +17,7 @@ from mesa.visualization.utils import update_counter
 
 from dashboards.ack import WeekCounter
 from dashboards.controls import Actions
+from dashboards.help import WithHelp
 from dashboards.player import SPEEDS, Player, target_week, weeks_ahead
 from dashboards.registry import touch_seat
 from dashboards.session import PIN_LIMIT
@@ -86,35 +87,39 @@ def RunControls(act: Actions, player: Player, playing: solara.Reactive[bool], re
             attributes={"data-testid": "run-about"},
         )
         with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
-            solara.Button(
-                "Reset",
-                icon_name="mdi-restart",
-                color="primary",
-                outlined=not pending,
-                on_click=act(reset, model=True),
+            with WithHelp("reset"):
+                solara.Button(
+                    "Reset",
+                    icon_name="mdi-restart",
+                    color="primary",
+                    outlined=not pending,
+                    on_click=act(reset, model=True),
+                )
+            with WithHelp("play"):
+                solara.Button(
+                    "Pause" if playing.value else "Play",
+                    icon_name="mdi-pause" if playing.value else "mdi-play",
+                    color="primary",
+                    disabled=session.finished and not playing.value,
+                    on_click=toggle,
+                )
+            with WithHelp("step"):
+                solara.Button(
+                    "Step",
+                    icon_name="mdi-step-forward",
+                    color="primary",
+                    disabled=playing.value or session.finished,
+                    on_click=act(session.step, model=True, controls=False),
+                )
+        with WithHelp("speed"):
+            solara.SliderInt(
+                "Speed (weeks per second)",
+                value=speed.value,
+                on_value=set_speed,
+                min=SPEEDS[0],
+                max=SPEEDS[1],
+                thumb_label=True,
             )
-            solara.Button(
-                "Pause" if playing.value else "Play",
-                icon_name="mdi-pause" if playing.value else "mdi-play",
-                color="primary",
-                disabled=session.finished and not playing.value,
-                on_click=toggle,
-            )
-            solara.Button(
-                "Step",
-                icon_name="mdi-step-forward",
-                color="primary",
-                disabled=playing.value or session.finished,
-                on_click=act(session.step, model=True, controls=False),
-            )
-        solara.SliderInt(
-            "Speed (weeks per second)",
-            value=speed.value,
-            on_value=set_speed,
-            min=SPEEDS[0],
-            max=SPEEDS[1],
-            thumb_label=True,
-        )
         solara.HTML(
             tag="div",
             unsafe_innerHTML=player.speed_text(),
@@ -122,35 +127,39 @@ def RunControls(act: Actions, player: Player, playing: solara.Reactive[bool], re
             attributes={"data-testid": "speed"},
         )
         with solara.Row(gap="6px", style={"align-items": "baseline"}):
-            solara.InputText(
-                "Run to week",
-                value=jump,
-                on_value=lambda text: set_jump(text or ""),
-                continuous_update=True,
-            )
-            solara.Button(
-                "Go",
-                small=True,
-                outlined=True,
-                disabled=playing.value or session.finished,
-                on_click=act(lambda: run_to(jump)),
-                attributes={"aria-label": "Run to the week typed"},
-            )
+            with WithHelp("run_to_week"):
+                solara.InputText(
+                    "Run to week",
+                    value=jump,
+                    on_value=lambda text: set_jump(text or ""),
+                    continuous_update=True,
+                )
+            with WithHelp("go"):
+                solara.Button(
+                    "Go",
+                    small=True,
+                    outlined=True,
+                    disabled=playing.value or session.finished,
+                    on_click=act(lambda: run_to(jump)),
+                    attributes={"aria-label": "Run to the week typed"},
+                )
         with solara.Row(gap="6px", style={"align-items": "baseline"}):
-            solara.InputText(
-                "Weeks to advance",
-                value=ahead,
-                on_value=lambda text: set_ahead(text or ""),
-                continuous_update=True,
-            )
-            solara.Button(
-                "Advance",
-                small=True,
-                outlined=True,
-                disabled=playing.value or session.finished,
-                on_click=act(lambda: step_ahead(ahead)),
-                attributes={"aria-label": "Advance the number of weeks typed"},
-            )
+            with WithHelp("weeks_to_advance"):
+                solara.InputText(
+                    "Weeks to advance",
+                    value=ahead,
+                    on_value=lambda text: set_ahead(text or ""),
+                    continuous_update=True,
+                )
+            with WithHelp("advance"):
+                solara.Button(
+                    "Advance",
+                    small=True,
+                    outlined=True,
+                    disabled=playing.value or session.finished,
+                    on_click=act(lambda: step_ahead(ahead)),
+                    attributes={"aria-label": "Advance the number of weeks typed"},
+                )
     return main
 
 
@@ -171,20 +180,22 @@ def PinControls(act: Actions, revision: int) -> solara.Element:
             classes=["control-note"],
         )
         with solara.Row(gap="6px", style={"align-items": "baseline"}):
-            solara.InputText(
-                "Label (optional)",
-                value=label,
-                on_value=lambda text: set_label(text or ""),
-                continuous_update=True,
-            )
-            solara.Button(
-                "Pin this run",
-                icon_name="mdi-pin",
-                small=True,
-                color="primary",
-                disabled=session.step_count < 1,
-                on_click=act(lambda: (session.pin(label), set_label("")), model=True),
-            )
+            with WithHelp("pin_label"):
+                solara.InputText(
+                    "Label (optional)",
+                    value=label,
+                    on_value=lambda text: set_label(text or ""),
+                    continuous_update=True,
+                )
+            with WithHelp("pin_run"):
+                solara.Button(
+                    "Pin this run",
+                    icon_name="mdi-pin",
+                    small=True,
+                    color="primary",
+                    disabled=session.step_count < 1,
+                    on_click=act(lambda: (session.pin(label), set_label("")), model=True),
+                )
         for run in session.pinned:
             with solara.Row(gap="6px", style={"align-items": "center"}):
                 solara.HTML(
@@ -193,21 +204,23 @@ def PinControls(act: Actions, revision: int) -> solara.Element:
                     classes=["control-note"],
                     attributes={"data-testid": "pinned-run"},
                 )
-                solara.Button(
-                    "Unpin",
-                    small=True,
-                    text=True,
-                    on_click=act(session.unpin, run.label, model=True),
-                    attributes={"aria-label": f"Unpin {run.label}"},
-                )
+                with WithHelp("unpin"):
+                    solara.Button(
+                        "Unpin",
+                        small=True,
+                        text=True,
+                        on_click=act(session.unpin, run.label, model=True),
+                        attributes={"aria-label": f"Unpin {run.label}"},
+                    )
         for line in session.notices:
             solara.Text(line, classes=["control-note"])
-        solara.Select(
-            "Measure changes against",
-            values=session.reference_choices(),
-            value=session.reference,
-            on_value=lambda choice: act(session.set_reference, choice, model=True)(),
-        )
+        with WithHelp("reference"):
+            solara.Select(
+                "Measure changes against",
+                values=session.reference_choices(),
+                value=session.reference,
+                on_value=lambda choice: act(session.set_reference, choice, model=True)(),
+            )
     return main
 
 

@@ -45,6 +45,7 @@ from dashboards.charts.weekly import (
     redline_spec,
 )
 from dashboards.export import csv_bytes
+from dashboards.help import CHART_HELP, WithHelp
 from dashboards.snapshot import NETWORK_SAMPLE, Snapshot
 from dashboards.vega import VegaWidget
 from experiments.palette import INK, MUTED
@@ -77,7 +78,7 @@ CHARTS: tuple[ChartView, ...] = (
     ChartView(
         "legitimacy",
         "Legitimacy of each side",
-        "Mean over observers of L^N and L^A (a model index); dashed: a side changes its action",
+        "How legitimate observers find N and A (0 to 1); a rule at each change of action",
         legitimacy_spec,
         legitimacy_data,
         "legitimacy.csv",
@@ -85,7 +86,8 @@ CHARTS: tuple[ChartView, ...] = (
     ChartView(
         "narrative",
         "Narrative and blame",
-        "Share of observers with L^N > L^A, and mean share of blame on A; dotted: even",
+        "Per cent of observers who find N more legitimate than A, and the share of blame they "
+        "put on A; dotted line: an even split",
         narrative_spec,
         narrative_data,
         "narrative.csv",
@@ -93,7 +95,8 @@ CHARTS: tuple[ChartView, ...] = (
     ChartView(
         "crisis",
         "Salience and crisis index",
-        "Crisis index: cumulative hazard of war by miscalculation, a model index, not a forecast",
+        "How much the conflict is in the news, and the cumulative chance of a war by "
+        "miscalculation: a model index, not a forecast",
         crisis_spec,
         crisis_data,
         "crisis.csv",
@@ -101,7 +104,7 @@ CHARTS: tuple[ChartView, ...] = (
     ChartView(
         "red_line",
         "Negotiator's estimate of the adversary's red line",
-        "Mean and 95% band; talks narrow the band",
+        "Where N thinks A's limit on the disputed issue lies (0 to 1), with a 95% band",
         redline_spec,
         redline_data,
         "red_line_estimate.csv",
@@ -110,7 +113,7 @@ CHARTS: tuple[ChartView, ...] = (
     ChartView(
         "blocs",
         "Legitimacy per bloc",
-        "Blocs differ in exposure, scepticism of sanctions and prior tilt",
+        "How legitimate each bloc of observers finds N and A (0 to 1)",
         bloc_spec,
         bloc_data,
         "blocs.csv",
@@ -118,7 +121,7 @@ CHARTS: tuple[ChartView, ...] = (
     ChartView(
         "gap",
         "Where observers stand",
-        "L^N − L^A of every observer this week; two humps or a wide spread: polarization",
+        "Each observer's legitimacy of N minus that of A this week: right of 0 favours N",
         gap_spec,
         gap_data,
         "gap_distribution.csv",
@@ -126,7 +129,8 @@ CHARTS: tuple[ChartView, ...] = (
     ChartView(
         "media",
         "What the media say",
-        "Tone each outlet gives each side this week (1: legitimate)",
+        "What each outlet reports of each side this week: circle N, square A; right of 0 "
+        "speaks for the side",
         media_spec,
         media_data,
         "media.csv",
@@ -134,7 +138,7 @@ CHARTS: tuple[ChartView, ...] = (
     ChartView(
         "network",
         "Observer network",
-        f"Blue: sees N as more legitimate, orange: A; larger dots are elites (at most "
+        f"Blue: finds N more legitimate, orange: A; larger dots are elites (at most "
         f"{NETWORK_SAMPLE} observers, a connected sample)",
         network_spec,
         network_data,
@@ -152,6 +156,22 @@ EVENT_STRIP = ChartView(
     "events.csv",
 )
 """The event strip above the charts (with the latest changes in words)."""
+
+TABLE_ROWS = 10
+"""Rows per page of a chart's table (one of the page sizes the table offers)."""
+
+TABLE_DIGITS = 4
+"""Decimals shown in a chart's table (its CSV keeps full precision)."""
+
+
+def table_view(frame: pd.DataFrame) -> pd.DataFrame:
+    """A chart's data as its table shows it: numbers rounded, the newest week first."""
+    shown = frame.copy()
+    floats = shown.select_dtypes("floating").columns
+    shown[floats] = shown[floats].round(TABLE_DIGITS)
+    if "step" in shown.columns:
+        shown = shown.sort_values("step", ascending=False, kind="stable")
+    return shown.reset_index(drop=True)
 
 
 class SnapshotSource(Protocol):
@@ -200,8 +220,9 @@ def DataBehind(
 ) -> solara.Element:
     """A chart's data on request: a table and a CSV download (kept current while shown)."""
     show, set_show = solara.use_state(False)
-    with solara.Column(gap="4px") as main:
-        solara.Switch(label="Data (table and CSV)", value=show, on_value=set_show)
+    with solara.Column(gap="4px", classes=["data-behind"]) as main:
+        with WithHelp("data"):
+            solara.Switch(label="Data (table and CSV)", value=show, on_value=set_show)
         if show:
             frame = data(current_snapshot(source))
             solara.FileDownload(
@@ -210,7 +231,7 @@ def DataBehind(
                 label=f"Download {filename}",
                 mime_type="text/csv",
             )
-            solara.DataFrame(frame, items_per_page=8)
+            solara.DataFrame(table_view(frame), items_per_page=TABLE_ROWS)
     return main
 
 
@@ -223,12 +244,15 @@ def ChartCard(
     `below` draws what stands between the chart and its data (the event strip's change log).
     """
     switched, set_switched = solara.use_state(False)
-    with solara.Card(chart.title, subtitle=chart.caption, margin=0, classes=["view-card"]) as main:
+    classes = ["view-card", f"view-{chart.key}"]
+    with solara.Card(chart.title, subtitle=chart.caption, margin=0, classes=classes) as main:
         if chart.switch is not None:
-            solara.Switch(label=chart.switch, value=switched, on_value=set_switched)
+            with WithHelp("true_red_line"):
+                solara.Switch(label=chart.switch, value=switched, on_value=set_switched)
             VegaChart(chart.spec, source, switched)
         else:
             VegaChart(chart.spec, source)
+        solara.Text(f"What moves it: {CHART_HELP[chart.key]}", classes=["chart-help"])
         if below is not None:
             below()
         DataBehind(chart.data, source, chart.filename)

@@ -58,18 +58,70 @@ GRID = "#E6E9EE"
 """Grid lines."""
 
 QUIET = "#C9CED6"
-"""Marks in the background: network links, the `engage` of the event strip."""
+"""Marks in the background: network links."""
+
+WHITE = "#FFFFFF"
+"""The page's background."""
 
 FOCUS = SKY_BLUE
 """The outline of a focused control."""
 
+STONE = "#A7AFBA"
+"""A mid grey: the `engage` of the event strip, the usual state, drawn quietly."""
+
+PURPLE = "#7B3294"
+"""A dark purple: rhetoric on the event strip (apart from concede's green for every reader)."""
+
+ADVERSARY_TEXT = "#8A5A00"
+"""The adversary's orange darkened for text on white (readable as text, WCAG AA)."""
+
+SIDE_TEXT_COLOURS = {"negotiator": NEGOTIATOR_COLOUR, "adversary": ADVERSARY_TEXT}
+"""Each side's colour for text on white (the orange itself is too light for text)."""
+
 ACTION_COLOURS = {
-    Action.ENGAGE: QUIET,
+    Action.ENGAGE: STONE,
     Action.CONCEDE: BLUISH_GREEN,
     Action.ADD_CONDITIONS: YELLOW,
     Action.WALK_AWAY: VERMILLION,
-    Action.ESCALATE_RHETORIC: REDDISH_PURPLE,
+    Action.ESCALATE_RHETORIC: PURPLE,
     Action.SANCTION: INK,
-    Action.SILENT: "#FFFFFF",
+    Action.SILENT: WHITE,
 }
-"""One colour per action on the event strip (engage a quiet grey)."""
+"""One colour per action on the event strip, told apart by readers with any of the three
+colour-vision deficiencies (engage a quiet grey, silent white with an outline)."""
+
+AA_TEXT = 4.5
+"""The least contrast ratio of text against its background (WCAG 2.1, level AA)."""
+
+
+def relative_luminance(colour: str) -> float:
+    """The relative luminance of an sRGB colour ``#RRGGBB`` (WCAG 2.1), from 0 to 1."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """The WCAG 2.1 contrast ratio of two colours, from 1 (none) to 21 (black on white)."""
+    lighter, darker = sorted(
+        (relative_luminance(foreground), relative_luminance(background)), reverse=True
+    )
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def text_on(background: str) -> str:
+    """The text colour for a filled `background`: white or ink, whichever reads better."""
+    return max((WHITE, INK), key=lambda text: contrast_ratio(text, background))
+
+
+TEXT_PAIRS: tuple[tuple[str, str, str], ...] = (
+    ("text", INK, WHITE),
+    ("captions and axis labels", MUTED, WHITE),
+    ("secondary text on a neutral band", MUTED, NEUTRAL),
+    ("negotiator's status", SIDE_TEXT_COLOURS["negotiator"], WHITE),
+    ("adversary's status and label", SIDE_TEXT_COLOURS["adversary"], WHITE),
+    ("active negotiator button", text_on(NEGOTIATOR_COLOUR), NEGOTIATOR_COLOUR),
+    ("active adversary button", text_on(ADVERSARY_COLOUR), ADVERSARY_COLOUR),
+    ("app bar", WHITE, INK),
+)
+"""Every pair of text and background colours the dashboard draws: (what, text, background)."""

@@ -16,6 +16,7 @@ import pandas as pd
 from dashboards.charts.kit import (
     GAP_SCALE,
     HEIGHT,
+    SIDE_CODES,
     SIDE_SCALE,
     chart_spec,
     compact,
@@ -26,9 +27,15 @@ from dashboards.labels import ROLE_LABELS
 from dashboards.snapshot import Snapshot
 from experiments.palette import INK, MUTED, QUIET, RULE
 
+MEDIA_SHAPES = ("circle", "square")
+"""The negotiator's and the adversary's mark in the media view."""
+
+MEDIA_OFFSETS = (-5, 5)
+"""How far (pixels) each side's mark sits above or below its outlet's row."""
+
 
 def gap_data(snap: Snapshot, width: float = 0.025) -> pd.DataFrame:
-    """Observers per bin of L^N - L^A this week.
+    """Observers per bin of their legitimacy of N minus A this week.
 
     Bins of equal `width` cover a range symmetric around 0 that holds every observer (at least
     -0.2 to 0.2), so the shape stays readable however concentrated it is.
@@ -53,7 +60,7 @@ def media_data(snap: Snapshot) -> pd.DataFrame:
 
 
 def network_data(snap: Snapshot) -> pd.DataFrame:
-    """The sampled observers: position, L^N - L^A, bloc and elite flag."""
+    """The sampled observers: position, legitimacy of N minus A (`gap`), bloc and elite flag."""
     return snap.nodes.copy()
 
 
@@ -65,13 +72,17 @@ def _gap_template() -> dict[str, Any]:
         .encode(
             x=alt.X(
                 "gap_from:Q",
-                title="L^N − L^A of each observer (left: sees A as more legitimate)",
+                title="Legitimacy of N minus A, per observer (left of 0: A ahead)",
                 scale=alt.Scale(zero=False, nice=False),
             ),
             x2="gap_to:Q",
             y=alt.Y("observers:Q", title="Observers"),
             color=alt.Color("gap_mid:Q", scale=GAP_SCALE, legend=None),
-            tooltip=["gap_from:Q", "gap_to:Q", "observers:Q"],
+            tooltip=[
+                alt.Tooltip("gap_from:Q", title="N minus A from"),
+                alt.Tooltip("gap_to:Q", title="to"),
+                "observers:Q",
+            ],
         )
     )
     zero = (
@@ -81,7 +92,7 @@ def _gap_template() -> dict[str, Any]:
 
 
 def gap_spec(snap: Snapshot) -> dict[str, Any]:
-    """Distribution of observers' L^N - L^A this week (a wide, two-humped shape: polarization)."""
+    """How observers rate N against A this week (a wide, two-humped shape: polarization)."""
     data = gap_data(snap)
     polarization = float(snap.timeseries["polarization"].iloc[-1])
     leaning_n = float(np.mean(snap.gap > 0))
@@ -89,7 +100,8 @@ def gap_spec(snap: Snapshot) -> dict[str, Any]:
         snap,
         _gap_template(),
         {"bins": records(data), "zero": [{"value": 0.0}]},
-        f"Distribution of L^N minus L^A over {snap.observers} observers in week {snap.step}: "
+        f"Distribution of legitimacy of N minus A over {snap.observers} observers in week "
+        f"{snap.step}: "
         f"{leaning_n:.1%} see the negotiator as more legitimate; polarization index "
         f"{polarization:.3f}.",
     )
@@ -106,27 +118,35 @@ def _media_template() -> dict[str, Any]:
             x=alt.X(
                 "report_adversary:Q",
                 scale=x_scale,
-                title="What it reports (evidence for + or against -)",
+                title="What it reports of each side (right of 0: for it, left: against)",
             ),
             x2="report_negotiator:Q",
             y=y,
         )
     )
-    dots = (
+    shapes = alt.Scale(domain=list(SIDE_CODES.values()), range=list(MEDIA_SHAPES))
+    dots = [
         alt.Chart(alt.NamedData("frames"))
-        .mark_circle(size=140, opacity=1, stroke="white", strokeWidth=1)
+        .transform_filter(alt.datum.side == label)
+        .mark_point(size=130, opacity=1, filled=True, stroke="white", strokeWidth=1, yOffset=offset)
         .encode(
             x=alt.X("frame:Q", scale=x_scale),
             y=y,
             color=alt.Color("side:N", scale=SIDE_SCALE, title=None),
+            shape=alt.Shape("side:N", scale=shapes, title=None),
             tooltip=["outlet:N", "side:N", alt.Tooltip("frame:Q", title="report", format="+.3f")],
         )
-    )
-    return finish(alt.layer(link, dots).properties(width="container", height=HEIGHT))
+        for label, offset in zip(SIDE_CODES.values(), MEDIA_OFFSETS, strict=True)
+    ]
+    return finish(alt.layer(link, *dots).properties(width="container", height=HEIGHT))
 
 
 def media_spec(snap: Snapshot) -> dict[str, Any]:
-    """What each outlet says about each side this week: one dot per side on a 0-1 tone scale."""
+    """What each outlet says about each side this week: a circle for N, a square for A.
+
+    The two marks sit a little apart on the outlet's row, so both show when an outlet reports
+    the same of both sides.
+    """
     data = media_data(snap)
     frames = []
     for role, column in (("negotiator", "report_negotiator"), ("adversary", "report_adversary")):
@@ -174,7 +194,7 @@ def _network_template() -> dict[str, Any]:
             color=alt.Color(
                 "gap:Q",
                 scale=GAP_SCALE,
-                title="L^N − L^A",
+                title=["N minus A", "(legitimacy)"],
                 legend=alt.Legend(orient="right", gradientLength=120),
             ),
             size=alt.Size(
@@ -186,7 +206,7 @@ def _network_template() -> dict[str, Any]:
                 "observer:Q",
                 "bloc:N",
                 "elite:N",
-                alt.Tooltip("gap:Q", format="+.3f"),
+                alt.Tooltip("gap:Q", title="N minus A", format="+.3f"),
             ],
         )
     )
@@ -194,7 +214,7 @@ def _network_template() -> dict[str, Any]:
 
 
 def network_spec(snap: Snapshot) -> dict[str, Any]:
-    """The observer network (a sample when large), each observer coloured by L^N - L^A."""
+    """The observer network (a sample when large), each observer coloured by N minus A."""
     nodes = network_data(snap)
     shown = len(nodes)
     sampled = (

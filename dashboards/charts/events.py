@@ -13,10 +13,10 @@ import altair as alt
 import pandas as pd
 
 from agents.actions import SIDES
-from dashboards.charts.kit import chart_spec, finish
+from dashboards.charts.kit import chart_spec, finish, start_hint
 from dashboards.labels import ROLE_LABELS, action_label
 from dashboards.snapshot import Snapshot
-from experiments.palette import ACTION_COLOURS, INK, RULE
+from experiments.palette import ACTION_COLOURS, INK, RULE, WHITE
 
 
 def events_data(snap: Snapshot) -> pd.DataFrame:
@@ -24,21 +24,31 @@ def events_data(snap: Snapshot) -> pd.DataFrame:
     return snap.events.copy()
 
 
+STRIP_HEIGHT = 110
+"""The event strip's height in pixels: two rows with room above each for its markers."""
+
+LEGEND_COLUMNS = 3
+"""Actions per row of the strip's legend (three rows fit a card 460 pixels wide)."""
+
+
 @functools.cache
 def _events_template(horizon: int) -> dict[str, Any]:
     actions = list(ACTION_COLOURS)
-    y = alt.Y(
-        "side:N",
-        title=None,
-        sort=[ROLE_LABELS[r] for r in SIDES],
-        scale=alt.Scale(domain=[ROLE_LABELS[r] for r in SIDES], paddingInner=0.25),
-        axis=alt.Axis(labelFontSize=12, labelColor=INK, ticks=False, domain=False),
-    )
+    domain = [ROLE_LABELS[r] for r in SIDES]
+    scale = alt.Scale(domain=domain, paddingInner=0.4, paddingOuter=0.35)
+    axis = alt.Axis(labelFontSize=12, labelColor=INK, ticks=False, domain=False)
+    y = alt.Y("side:N", title=None, sort=domain, scale=scale, axis=axis)
+    tooltip = [alt.Tooltip("weeks:N", title="Weeks"), "side:N", "action:N", "how:N"]
     cells = (
         alt.Chart(alt.NamedData("events"))
         .mark_rect()
         .encode(
-            x=alt.X("start:Q", title="Week", scale=alt.Scale(domain=[0, horizon], nice=False)),
+            x=alt.X(
+                "start:Q",
+                title="Week",
+                scale=alt.Scale(domain=[0, horizon], nice=False),
+                axis=alt.Axis(format="d"),
+            ),
             x2="end:Q",
             y=y,
             color=alt.Color(
@@ -48,22 +58,45 @@ def _events_template(horizon: int) -> dict[str, Any]:
                     domain=[action_label(a) for a in actions],
                     range=[ACTION_COLOURS[a] for a in actions],
                 ),
-                legend=alt.Legend(orient="bottom", columns=7, symbolStrokeColor=RULE),
+                legend=alt.Legend(
+                    orient="bottom",
+                    columns=LEGEND_COLUMNS,
+                    symbolType="square",
+                    symbolStrokeColor=RULE,
+                    symbolStrokeWidth=1,
+                ),
             ),
-            tooltip=["weeks:N", "side:N", "action:N", "how:N"],
+            tooltip=tooltip,
         )
+    )
+    # An outline in two strokes, white under ink, stays visible on any fill (a sanction's ink).
+    halo = (
+        alt.Chart(alt.NamedData("forced"))
+        .mark_rect(fillOpacity=0, stroke=WHITE, strokeWidth=4)
+        .encode(x="start:Q", x2="end:Q", y=y)
     )
     forced = (
         alt.Chart(alt.NamedData("forced"))
-        .mark_rect(fillOpacity=0, stroke=INK, strokeWidth=1.5)
-        .encode(x="start:Q", x2="end:Q", y=y, tooltip=["weeks:N", "side:N", "action:N", "how:N"])
+        .mark_rect(fillOpacity=0, stroke=INK, strokeWidth=2)
+        .encode(x="start:Q", x2="end:Q", y=y, tooltip=tooltip)
     )
+    # Markers sit in the gap above their row (the top of the band), whole, never cut.
     starts = (
         alt.Chart(alt.NamedData("starts"))
-        .mark_point(shape="triangle-down", filled=True, size=60, color=INK, yOffset=-14)
-        .encode(x=alt.X("mid:Q"), y=y, tooltip=["weeks:N", "side:N", "action:N", "how:N"])
+        .mark_point(shape="triangle-down", filled=True, size=70, color=INK, yOffset=-6)
+        .encode(x=alt.X("mid:Q"), y=alt.Y("side:N", sort=domain, bandPosition=0), tooltip=tooltip)
     )
-    return finish(alt.layer(cells, forced, starts).properties(width="container", height=96))
+    hint = (
+        alt.Chart(alt.NamedData("hint"))
+        .mark_text(fontSize=15, color=INK, fontWeight="bold")
+        .encode(
+            x=alt.X("step:Q", scale=alt.Scale(domain=[0, horizon], nice=False)),
+            y=alt.value(STRIP_HEIGHT / 2),
+            text="text:N",
+        )
+    )
+    layers = alt.layer(cells, halo, forced, starts, hint)
+    return finish(layers.properties(width="container", height=STRIP_HEIGHT))
 
 
 def events_spec(snap: Snapshot) -> dict[str, Any]:
@@ -104,7 +137,7 @@ def events_spec(snap: Snapshot) -> dict[str, Any]:
     return chart_spec(
         snap,
         _events_template(snap.horizon),
-        {"events": cells, "forced": forced, "starts": forced},
+        {"events": cells, "forced": forced, "starts": forced, "hint": start_hint(snap)},
         f"Event strip, week {snap.step}: {latest}.",
     )
 

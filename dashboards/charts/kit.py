@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from agents.actions import SIDES
-from dashboards.labels import ROLE_LABELS
+from dashboards.labels import ROLE_LABELS, action_label
 from dashboards.snapshot import Snapshot
 from experiments.palette import (
     ADVERSARY_COLOUR,
@@ -46,20 +46,24 @@ CONFIG = {
         "gridColor": GRID,
         "domainColor": RULE,
         "tickColor": RULE,
-        "labelFontSize": 11,
-        "titleFontSize": 12,
+        "labelFontSize": 12,
+        "titleFontSize": 13,
+        "labelOverlap": True,
     },
     "legend": {
         "labelColor": INK,
         "titleColor": INK,
         "orient": "bottom",
-        "labelFontSize": 11,
-        "titleFontSize": 11,
+        "offset": 8,
+        "labelFontSize": 12,
+        "titleFontSize": 12,
         "symbolStrokeWidth": 3,
+        "labelLimit": 0,
     },
     "header": {"labelColor": INK, "labelFontSize": 12, "titleFontSize": 0},
 }
-HEIGHT = 190
+HEIGHT = 180
+"""The height in pixels of a time chart's plot."""
 
 
 def finish(chart: alt.TopLevelMixin) -> dict[str, Any]:
@@ -136,62 +140,61 @@ def labelled(codes: dict[str, str]) -> str:
 SIDE_CODES = {"N": ROLE_LABELS["negotiator"], "A": ROLE_LABELS["adversary"]}
 
 
-PINNED_OPACITY = 0.35
+WEEK = alt.Tooltip("step:Q", title="Week")
+"""The week in a tooltip, named as the x axis names it."""
+
+START_HINT = "Press Step or Play to start the run"
+"""What a time chart says before the first week."""
+
+CAUSES = ("intervention", "strategy")
+"""Why a side's action changed: forced by an intervention, or its own strategy's choice."""
+
+CHANGE_DASH = alt.StrokeDash(
+    "cause:N", scale=alt.Scale(domain=list(CAUSES), range=[[6, 3], [2, 3]]), legend=None
+)
+"""Dashed rule: an intervention; dotted: the side's strategy changed its action."""
+
+
+def change_marks(snap: Snapshot) -> list[dict[str, Any]]:
+    """Every change of either side's action (`Snapshot.changes`) as a rule for a time chart.
+
+    Each mark has the week, the side, the cause (``intervention`` or ``strategy``) and words.
+    """
+    marks = []
+    for row in snap.changes.itertuples(index=False):
+        label = ROLE_LABELS[row.side]
+        marks.append(
+            {
+                "step": int(row.step),
+                "side": label,
+                "cause": row.cause,
+                "what": f"{label}: {action_label(row.from_action)} → "
+                f"{action_label(row.to_action)} ({row.cause})",
+            }
+        )
+    return marks
+
+
+PINNED_OPACITY = 0.4
 """How strongly a pinned run's lines are drawn beside the running one."""
 
 
-def pinned_layers(
-    horizon: int,
-    value: str,
-    colour: alt.Color,
-    codes: dict[str, str] | None = None,
-    as_: str = "side",
-) -> tuple[alt.Chart, alt.Chart]:
-    """The faded lines of the pinned runs (dataset ``pinned``) and their labels (``pinned_end``).
-
-    The lines fold the codes (default `SIDE_CODES`) into `value`, labelled in the field
-    `as_` that `colour` encodes, one line per run and code, at `PINNED_OPACITY`; each run's
-    label stands at its last week.
-    """
-    codes = codes or SIDE_CODES
-    lines = (
-        alt.Chart(alt.NamedData("pinned"))
-        .transform_fold(list(codes), as_=["code", value])
-        .transform_calculate(**{as_: labelled(codes)})
-        .mark_line(strokeWidth=2, opacity=PINNED_OPACITY, strokeDash=[5, 2], clip=True)
-        .encode(
-            x=week_axis(horizon),
-            y=alt.Y(f"{value}:Q"),
-            color=colour,
-            detail="run:N",
-            tooltip=["run:N", "step:Q", f"{as_}:N", alt.Tooltip(f"{value}:Q", format=".3f")],
-        )
-    )
-    labels = (
-        alt.Chart(alt.NamedData("pinned_end"))
-        .mark_text(align="left", dx=4, fontSize=10, color=MUTED, clip=True)
-        .encode(x="step:Q", y=alt.Y(f"{value}:Q"), text="run:N")
-    )
-    return lines, labels
-
-
-def pinned_data(pinned: pd.DataFrame, columns: dict[str, str], value: str) -> dict[str, list]:
-    """The datasets of `pinned_layers`: the pinned runs' series and where each run's label goes.
-
-    `pinned` is a snapshot's stacked table of pinned runs (a `run` column); `columns` maps the
-    side codes to its columns; `value` is the name the layers give the folded values (a
-    run's label stands at its first column's last value).
-    """
+def pinned_series(pinned: pd.DataFrame, columns: dict[str, str]) -> list[dict[str, Any]]:
+    """Pinned runs' weeks (a stacked table with a ``run`` column) as compact records."""
     if pinned.empty:
-        return {"pinned": [], "pinned_end": []}
-    series = compact(pinned, {"run": "run", "step": "step", **columns})
-    ends = pinned.groupby("run", sort=False).tail(1)
-    first = next(iter(columns.values()))
-    end = [
-        {"run": str(run), "step": int(step), value: float(v)}
-        for run, step, v in zip(ends["run"], ends["step"], ends[first], strict=True)
+        return []
+    return compact(pinned, {"run": "run", "step": "step", **columns})
+
+
+def pinned_ends(pinned: pd.DataFrame, column: str) -> list[dict[str, Any]]:
+    """Where each pinned run's label goes: its last week, at its value of `column`."""
+    if pinned.empty:
+        return []
+    ends = pinned.sort_values("step", kind="stable").groupby("run", sort=False).tail(1)
+    return [
+        {"run": str(run), "step": int(step), "value": round(float(value), 6)}
+        for run, step, value in zip(ends["run"], ends["step"], ends[column], strict=True)
     ]
-    return {"pinned": series, "pinned_end": end}
 
 
 def pinned_words(snap: Snapshot) -> str:
@@ -199,3 +202,42 @@ def pinned_words(snap: Snapshot) -> str:
     if not snap.pinned:
         return ""
     return " Pinned for reference: " + "; ".join(run.label for run in snap.pinned) + "."
+
+
+def start_hint(snap: Snapshot, value: float = 0.5) -> list[dict[str, Any]]:
+    """The words a time chart shows before the first week (none once the run has started)."""
+    if snap.step > 0:
+        return []
+    return [{"step": snap.horizon / 2, "value": value, "text": START_HINT}]
+
+
+def change_layer(horizon: int, colour: alt.Color) -> alt.Chart:
+    """Rules at every action change of either side (colour: the side; dash: the cause)."""
+    return (
+        alt.Chart(alt.NamedData("changes"))
+        .mark_rule(strokeWidth=1.5, opacity=0.9)
+        .encode(
+            x=alt.X("step:Q", scale=alt.Scale(domain=[0, horizon], nice=False)),
+            color=colour,
+            strokeDash=CHANGE_DASH,
+            tooltip=[WEEK, alt.Tooltip("what:N", title="Change")],
+        )
+    )
+
+
+def pinned_label_layer(y_scale: alt.Scale) -> alt.Chart:
+    """The label of each pinned run at its last week (dataset ``pinned_end``)."""
+    return (
+        alt.Chart(alt.NamedData("pinned_end"))
+        .mark_text(align="left", dx=4, fontSize=11, color=MUTED)
+        .encode(x="step:Q", y=alt.Y("value:Q", scale=y_scale), text="run:N")
+    )
+
+
+def hint_layer(y_scale: alt.Scale) -> alt.Chart:
+    """The start hint, in the middle of an empty time chart."""
+    return (
+        alt.Chart(alt.NamedData("hint"))
+        .mark_text(fontSize=15, color=INK, fontWeight="bold")
+        .encode(x="step:Q", y=alt.Y("value:Q", scale=y_scale), text="text:N")
+    )

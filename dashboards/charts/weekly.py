@@ -16,20 +16,26 @@ from dashboards.charts.kit import (
     PINNED_OPACITY,
     SIDE_CODES,
     SIDE_SCALE,
+    WEEK,
+    change_layer,
+    change_marks,
     chart_spec,
     compact,
     finish,
+    hint_layer,
     labelled,
-    pinned_data,
-    pinned_layers,
+    pinned_ends,
+    pinned_label_layer,
+    pinned_series,
     pinned_words,
     records,
+    start_hint,
     week_axis,
 )
-from dashboards.labels import ROLE_LABELS, action_label
 from dashboards.snapshot import Snapshot
 from experiments.palette import (
     ADVERSARY_COLOUR,
+    ADVERSARY_TEXT,
     BLUISH_GREEN,
     INK,
     MUTED,
@@ -38,19 +44,16 @@ from experiments.palette import (
     RULE,
 )
 
-ADVERSARY_TEXT = "#8A5A00"
-"""The adversary's orange darkened for text on white (a contrast ratio readable as text)."""
-
 
 def legitimacy_data(snap: Snapshot) -> pd.DataFrame:
-    """Mean legitimacy of each side per week (L^N, L^A and their gap)."""
+    """Mean legitimacy of each side per week (of N, of A, and N minus A)."""
     return snap.timeseries[
         ["step", "legitimacy_negotiator", "legitimacy_adversary", "legitimacy_gap"]
     ].copy()
 
 
 def narrative_data(snap: Snapshot) -> pd.DataFrame:
-    """Narrative share (observers with L^N > L^A) and mean blame on the adversary per week."""
+    """Narrative share (observers seeing N as more legitimate than A) and blame on A per week."""
     return snap.timeseries[["step", "narrative_share", "blame_adversary", "polarization"]].copy()
 
 
@@ -69,62 +72,71 @@ def bloc_data(snap: Snapshot) -> pd.DataFrame:
     return snap.blocs[["step", "bloc", "legitimacy_negotiator", "legitimacy_adversary"]].copy()
 
 
-def _change_marks(snap: Snapshot) -> list[dict[str, Any]]:
-    """Weeks where either side changed its action (from a strategy or an intervention)."""
-    return [
-        {
-            "step": int(row.step),
-            "side": ROLE_LABELS[row.side],
-            "what": f"{ROLE_LABELS[row.side]}: {action_label(row.from_action)} → "
-            f"{action_label(row.to_action)} ({row.cause})",
-        }
-        for row in snap.changes.itertuples()
-    ]
+LEGITIMACY = alt.Scale(domain=[0, 1], nice=False)
+"""Legitimacy runs from 0 to 1: the axis stays put while the run plays."""
+
+SHARE = alt.Scale(domain=[0, 1], nice=False)
+"""Shares and indices from 0 to 1."""
 
 
 @functools.cache
 def _legitimacy_template(horizon: int) -> dict[str, Any]:
     colour = alt.Color("side:N", scale=SIDE_SCALE, title=None)
+    x = week_axis(horizon)
     lines = (
         alt.Chart(alt.NamedData("series"))
         .transform_fold(list(SIDE_CODES), as_=["code", "legitimacy"])
         .transform_calculate(side=labelled(SIDE_CODES))
         .mark_line(strokeWidth=2.5)
         .encode(
-            x=week_axis(horizon),
-            y=alt.Y("legitimacy:Q", title="Mean legitimacy", scale=alt.Scale(zero=False)),
+            x=x,
+            y=alt.Y("legitimacy:Q", title="Mean legitimacy (0 to 1)", scale=LEGITIMACY),
             color=colour,
-            tooltip=["step:Q", "side:N", alt.Tooltip("legitimacy:Q", format=".3f")],
+            tooltip=[WEEK, "side:N", alt.Tooltip("legitimacy:Q", format=".3f")],
         )
     )
-    rules = (
-        alt.Chart(alt.NamedData("changes"))
-        .mark_rule(strokeDash=[4, 3], strokeWidth=1.5)
-        .encode(x="step:Q", color=colour, tooltip=["step:Q", "what:N"])
+    pinned = (
+        alt.Chart(alt.NamedData("pinned"))
+        .transform_fold(list(SIDE_CODES), as_=["code", "legitimacy"])
+        .transform_calculate(side=labelled(SIDE_CODES))
+        .mark_line(strokeWidth=1.5, opacity=PINNED_OPACITY)
+        .encode(
+            x=x,
+            y=alt.Y("legitimacy:Q", scale=LEGITIMACY),
+            color=colour,
+            detail="run:N",
+            tooltip=[
+                alt.Tooltip("run:N", title="Pinned run"),
+                WEEK,
+                "side:N",
+                alt.Tooltip("legitimacy:Q", format=".3f"),
+            ],
+        )
     )
-    pinned, labels = pinned_layers(horizon, "legitimacy", colour)
-    return finish(
-        alt.layer(rules, lines, pinned, labels).properties(width="container", height=HEIGHT)
-    )
+    layers = [
+        change_layer(horizon, colour),
+        pinned,
+        pinned_label_layer(LEGITIMACY),
+        lines,
+        hint_layer(LEGITIMACY),
+    ]
+    return finish(alt.layer(*layers).properties(width="container", height=HEIGHT))
 
 
 def legitimacy_spec(snap: Snapshot) -> dict[str, Any]:
-    """Legitimacy of both sides over time; dashed rules where an intervention started."""
+    """Legitimacy of both sides over time; a rule at every change of either side's action."""
     data = legitimacy_data(snap)
     last = data.iloc[-1]
+    columns = {"N": "legitimacy_negotiator", "A": "legitimacy_adversary"}
     return chart_spec(
         snap,
         _legitimacy_template(snap.horizon),
         {
-            "series": compact(
-                data, {"step": "step", "N": "legitimacy_negotiator", "A": "legitimacy_adversary"}
-            ),
-            "changes": _change_marks(snap),
-            **pinned_data(
-                snap.pinned_timeseries,
-                {"N": "legitimacy_negotiator", "A": "legitimacy_adversary"},
-                "legitimacy",
-            ),
+            "series": compact(data, {"step": "step", **columns}),
+            "changes": change_marks(snap),
+            "pinned": pinned_series(snap.pinned_timeseries, columns),
+            "pinned_end": pinned_ends(snap.pinned_timeseries, "legitimacy_negotiator"),
+            "hint": start_hint(snap),
         },
         f"Mean legitimacy by week. Week {snap.step}: negotiator "
         f"{last['legitimacy_negotiator']:.3f}, adversary {last['legitimacy_adversary']:.3f}."
@@ -134,44 +146,65 @@ def legitimacy_spec(snap: Snapshot) -> dict[str, Any]:
 
 @functools.cache
 def _two_lines_template(
-    horizon: int, labels: tuple[str, str], colours: tuple[str, str], title: str, reference: float
+    horizon: int,
+    labels: tuple[str, str],
+    colours: tuple[str, str],
+    title: str,
+    reference: float,
+    percent: bool,
 ) -> dict[str, Any]:
     codes = {"a": labels[0], "b": labels[1]}
+    x = week_axis(horizon)
+    value_format = ".1%" if percent else ".3f"
+    y = alt.Y("value:Q", title=title, scale=SHARE, axis=alt.Axis(format="%" if percent else ".1f"))
+    colour = alt.Color(
+        "measure:N", scale=alt.Scale(domain=list(labels), range=list(colours)), title=None
+    )
+    dash = alt.StrokeDash(
+        "measure:N", scale=alt.Scale(domain=list(labels), range=[[1, 0], [6, 3]]), title=None
+    )
     lines = (
         alt.Chart(alt.NamedData("series"))
         .transform_fold(list(codes), as_=["code", "value"])
         .transform_calculate(measure=labelled(codes))
         .mark_line(strokeWidth=2.5)
         .encode(
-            x=week_axis(horizon),
-            y=alt.Y("value:Q", title=title, scale=alt.Scale(domain=[0, 1])),
-            color=alt.Color(
-                "measure:N", scale=alt.Scale(domain=list(labels), range=list(colours)), title=None
-            ),
-            strokeDash=alt.StrokeDash(
-                "measure:N",
-                scale=alt.Scale(domain=list(labels), range=[[1, 0], [6, 3]]),
-                title=None,
-            ),
-            tooltip=["step:Q", "measure:N", alt.Tooltip("value:Q", format=".3f")],
+            x=x,
+            y=y,
+            color=colour,
+            strokeDash=dash,
+            tooltip=[WEEK, "measure:N", alt.Tooltip("value:Q", format=value_format)],
         )
     )
-    pinned, ends = pinned_layers(
-        horizon,
-        "value",
-        alt.Color("measure:N", scale=alt.Scale(domain=list(labels), range=list(colours))),
-        codes,
-        "measure",
+    pinned = (
+        alt.Chart(alt.NamedData("pinned"))
+        .transform_fold(list(codes), as_=["code", "value"])
+        .transform_calculate(measure=labelled(codes))
+        .mark_line(strokeWidth=1.5, opacity=PINNED_OPACITY)
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", scale=SHARE),
+            color=colour,
+            detail="run:N",
+            tooltip=[
+                alt.Tooltip("run:N", title="Pinned run"),
+                WEEK,
+                "measure:N",
+                alt.Tooltip("value:Q", format=value_format),
+            ],
+        )
     )
-    layers = [lines, pinned, ends]
+    changes = change_layer(horizon, alt.Color("side:N", scale=SIDE_SCALE, legend=None))
+    layers = [changes, pinned, pinned_label_layer(SHARE), lines, hint_layer(SHARE)]
     if reference >= 0:
         ref = (
             alt.Chart(alt.NamedData("reference"))
             .mark_rule(color=RULE, strokeDash=[2, 2])
-            .encode(y="value:Q")
+            .encode(y=alt.Y("value:Q", scale=SHARE))
         )
         layers.insert(0, ref)
-    return finish(alt.layer(*layers).properties(width="container", height=HEIGHT))
+    chart = alt.layer(*layers).resolve_scale(color="independent", strokeDash="independent")
+    return finish(chart.properties(width="container", height=HEIGHT))
 
 
 def _measures(frame: pd.DataFrame, columns: dict[str, str]) -> list[dict[str, Any]]:
@@ -180,46 +213,55 @@ def _measures(frame: pd.DataFrame, columns: dict[str, str]) -> list[dict[str, An
     return compact(frame, {"step": "step", "a": first, "b": second})
 
 
-def _pinned_measures(snap: Snapshot, columns: dict[str, str]) -> dict[str, list]:
-    """The pinned runs' two measures of a two-line chart (keys a and b), and their labels."""
+def _two_lines_data(snap: Snapshot, data: pd.DataFrame, columns: dict[str, str]) -> dict:
+    """The datasets of a two-line chart: this run, the pinned runs, changes and the hint."""
     first, second = columns.values()
-    return pinned_data(snap.pinned_timeseries, {"a": first, "b": second}, "value")
+    return {
+        "series": _measures(data, columns),
+        "changes": change_marks(snap),
+        "pinned": pinned_series(snap.pinned_timeseries, {"a": first, "b": second}),
+        "pinned_end": pinned_ends(snap.pinned_timeseries, first),
+        "hint": start_hint(snap),
+    }
 
 
-_NARRATIVE = {"narrative share (L^N > L^A)": "narrative_share", "blame on A": "blame_adversary"}
+_NARRATIVE = {
+    "narrative share (observers seeing N as more legitimate)": "narrative_share",
+    "blame on A (mean share)": "blame_adversary",
+}
 _CRISIS = {"salience": "salience", "crisis index": "crisis_index"}
 
 
 def narrative_spec(snap: Snapshot) -> dict[str, Any]:
-    """Narrative share and blame on the adversary over time, against an even split."""
+    """Narrative share and blame on the adversary over time, in percent, against an even split."""
     data = narrative_data(snap)
     last = data.iloc[-1]
     colours = (INK, BLUISH_GREEN)
-    template = _two_lines_template(snap.horizon, tuple(_NARRATIVE), colours, "Share", 0.5)
+    template = _two_lines_template(
+        snap.horizon, tuple(_NARRATIVE), colours, "Share of observers", 0.5, True
+    )
     return chart_spec(
         snap,
         template,
-        {
-            "series": _measures(data, _NARRATIVE),
-            "reference": [{"value": 0.5}],
-            **_pinned_measures(snap, _NARRATIVE),
-        },
+        {**_two_lines_data(snap, data, _NARRATIVE), "reference": [{"value": 0.5}]},
         f"Narrative share and blame by week. Week {snap.step}: narrative share "
-        f"{last['narrative_share']:.3f}, blame on the adversary {last['blame_adversary']:.3f}."
+        f"{last['narrative_share']:.1%}, blame on the adversary {last['blame_adversary']:.1%}."
         + pinned_words(snap),
     )
 
 
 def crisis_spec(snap: Snapshot) -> dict[str, Any]:
-    """Salience of the conflict and the cumulative crisis index over time."""
+    """Salience of the conflict and the cumulative crisis index over time (both 0 to 1)."""
     data = crisis_data(snap)
     last = data.iloc[-1]
     colours = (MUTED, REDDISH_PURPLE)
-    template = _two_lines_template(snap.horizon, tuple(_CRISIS), colours, "Index", -1)
+    template = _two_lines_template(
+        snap.horizon, tuple(_CRISIS), colours, "Index (0 to 1)", -1, False
+    )
     return chart_spec(
         snap,
         template,
-        {"series": _measures(data, _CRISIS), **_pinned_measures(snap, _CRISIS)},
+        _two_lines_data(snap, data, _CRISIS),
         f"Salience and crisis index by week. Week {snap.step}: salience "
         f"{last['salience']:.3f}, crisis index {last['crisis_index']:.4f}." + pinned_words(snap),
     )
@@ -234,12 +276,12 @@ def _redline_template(horizon: int, show_true: bool) -> dict[str, Any]:
         .mark_area(opacity=0.18, color=NEGOTIATOR_COLOUR, clip=True)
         .encode(
             x=x,
-            y=alt.Y("low_95:Q", scale=y_scale, title="Red line (one-issue scale)"),
+            y=alt.Y("low_95:Q", scale=y_scale, title="Red line of A (0 to 1 on the issue)"),
             y2="high_95:Q",
             tooltip=[
-                "step:Q",
-                alt.Tooltip("low_95:Q", format=".3f"),
-                alt.Tooltip("high_95:Q", format=".3f"),
+                WEEK,
+                alt.Tooltip("low_95:Q", title="95% band from", format=".3f"),
+                alt.Tooltip("high_95:Q", title="95% band to", format=".3f"),
             ],
         )
     )
@@ -249,27 +291,24 @@ def _redline_template(horizon: int, show_true: bool) -> dict[str, Any]:
         .encode(
             x=x,
             y=alt.Y("estimate:Q", scale=y_scale),
-            tooltip=["step:Q", alt.Tooltip("estimate:Q", format=".3f")],
+            tooltip=[WEEK, alt.Tooltip("estimate:Q", title="estimate", format=".3f")],
         )
     )
     pinned = (
         alt.Chart(alt.NamedData("pinned"))
-        .mark_line(
-            color=NEGOTIATOR_COLOUR, strokeWidth=2, opacity=PINNED_OPACITY, strokeDash=[5, 2]
-        )
+        .mark_line(color=NEGOTIATOR_COLOUR, strokeWidth=1.5, opacity=PINNED_OPACITY, clip=True)
         .encode(
             x=x,
             y=alt.Y("estimate:Q", scale=y_scale),
             detail="run:N",
-            tooltip=["run:N", "step:Q", alt.Tooltip("estimate:Q", format=".3f")],
+            tooltip=[
+                alt.Tooltip("run:N", title="Pinned run"),
+                WEEK,
+                alt.Tooltip("estimate:Q", title="estimate", format=".3f"),
+            ],
         )
     )
-    ends = (
-        alt.Chart(alt.NamedData("pinned_end"))
-        .mark_text(align="left", dx=4, fontSize=10, color=MUTED, clip=True)
-        .encode(x="step:Q", y=alt.Y("estimate:Q", scale=y_scale), text="run:N")
-    )
-    layers = [band, line, pinned, ends]
+    layers = [band, line, pinned, pinned_label_layer(y_scale)]
     if show_true:
         truth = (
             alt.Chart(alt.NamedData("truth"))
@@ -295,26 +334,16 @@ def redline_spec(snap: Snapshot, show_true: bool) -> dict[str, Any]:
         f"Red-line estimate by week. Week {snap.step}: estimate {last['estimate']:.3f}, "
         f"95% band {last['low_95']:.3f} to {last['high_95']:.3f}"
     )
-    pinned = snap.pinned_redline
     datasets: dict[str, list] = {
         "estimate": records(data),
-        **(
-            {"pinned": [], "pinned_end": []}
-            if pinned.empty
-            else {
-                "pinned": compact(pinned, {"run": "run", "step": "step", "estimate": "estimate"}),
-                "pinned_end": records(
-                    pinned.groupby("run", sort=False).tail(1)[["run", "step", "estimate"]]
-                ),
-            }
-        ),
+        "pinned": pinned_series(snap.pinned_redline, {"estimate": "estimate"}),
+        "pinned_end": pinned_ends(snap.pinned_redline, "estimate"),
     }
     if show_true:
         datasets["truth"] = [{"value": snap.true_red_line, "label": "true red line of A"}]
         text += f"; true red line {snap.true_red_line:.3f}"
-    return chart_spec(
-        snap, _redline_template(snap.horizon, show_true), datasets, text + "." + pinned_words(snap)
-    )
+    template = _redline_template(snap.horizon, show_true)
+    return chart_spec(snap, template, datasets, text + "." + pinned_words(snap))
 
 
 @functools.cache
@@ -331,9 +360,9 @@ def _bloc_template(horizon: int, columns: int) -> dict[str, Any]:
                 scale=alt.Scale(domain=[0, horizon], nice=False),
                 axis=alt.Axis(values=[0, horizon // 2, horizon], format="d"),
             ),
-            y=alt.Y("legitimacy:Q", title="Mean legitimacy", scale=alt.Scale(zero=False)),
+            y=alt.Y("legitimacy:Q", title="Mean legitimacy", scale=LEGITIMACY),
             color=alt.Color("side:N", scale=SIDE_SCALE, title=None),
-            tooltip=["bloc:N", "step:Q", "side:N", alt.Tooltip("legitimacy:Q", format=".3f")],
+            tooltip=["bloc:N", WEEK, "side:N", alt.Tooltip("legitimacy:Q", format=".3f")],
         )
         .properties(width=175, height=85)
         .facet(facet=alt.Facet("bloc:N", title=None), columns=columns)
