@@ -197,18 +197,24 @@ def current_snapshot(source: SnapshotSource) -> Snapshot:
 
 @solara.component
 def VegaChart(
-    build: Callable[..., dict[str, Any]], source: SnapshotSource, *options: Any
+    build: Callable[..., dict[str, Any]],
+    source: SnapshotSource,
+    *options: Any,
+    download: str = "chart",
 ) -> solara.Element:
     """A Vega-Lite chart of `build(snapshot, *options)`, drawn in the browser.
 
     Only this component redraws on a step. The spec goes to the widget directly when the
-    snapshot or the options change, so the page's render never walks the chart's data.
+    snapshot or the options change, so the page's render never walks the chart's data. The
+    chart's menu saves it as SVG or PNG, named `download` (``download.svg``, ``download.png``).
     """
     snap = current_snapshot(source)
     element = VegaWidget.element()
 
     def push() -> None:
-        solara.get_widget(element).show(build(snap, *options))
+        spec = build(snap, *options)
+        spec["usermeta"] = {**spec.get("usermeta", {}), "download": download}
+        solara.get_widget(element).show(spec)
 
     solara.use_effect(push, [snap.key, *options])
     return element
@@ -249,9 +255,9 @@ def ChartCard(
         if chart.switch is not None:
             with WithHelp("true_red_line"):
                 solara.Switch(label=chart.switch, value=switched, on_value=set_switched)
-            VegaChart(chart.spec, source, switched)
+            VegaChart(chart.spec, source, switched, download=chart.key)
         else:
-            VegaChart(chart.spec, source)
+            VegaChart(chart.spec, source, download=chart.key)
         solara.Text(f"What moves it: {CHART_HELP[chart.key]}", classes=["chart-help"])
         if below is not None:
             below()

@@ -171,3 +171,19 @@ def test_the_session_export_holds_every_table(server, browser, tmp_path):
         "walk_away",
         "intervention",
     )
+
+
+@pytest.mark.parametrize("kind", ["svg", "png"])
+def test_a_chart_saves_as_svg_and_png_named_after_its_view(server, browser, tmp_path, kind):
+    context, page = open_page(browser, server)
+    step_to(page, 2)
+    card = page.locator(".view-legitimacy")
+    card.locator("details summary").first.click()
+    with page.expect_download() as download:
+        card.get_by_role("link", name=f"Save the chart as {kind.upper()}").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    context.close()
+    assert saved.name == f"legitimacy.{kind}"
+    head = saved.read_bytes()[:200]
+    assert head.startswith(b"\x89PNG") if kind == "png" else b"<svg" in head
