@@ -372,7 +372,7 @@ class Room:
         return (role,) if role in SIDES else ()
 
     def private_view(self, pid: str | None, side: str) -> PrivateView:
-        """Side `side`'s estimate of the other's red line, if `pid` may see it (RoomError if not)."""
+        """Side `side`'s estimate of the other's red line, if `pid` may see it (else RoomError)."""
         with self._changed:
             if side not in self.private_sides(pid):
                 raise RoomError("view: only the side's own team sees its estimates")

@@ -86,7 +86,7 @@ def test_a_week_waits_for_every_active_role_then_advances(room):
 
 
 def test_a_participant_acts_only_for_their_own_role_and_only_while_playing(room):
-    ann, bob, *_ = seat(room)
+    ann, *_ = seat(room)
     with pytest.raises(RoomError, match="only while the room plays"):
         room.choose(ann.id, "negotiator", "engage")
     room.lecture(room.lecturer_key).start()
@@ -116,7 +116,7 @@ def test_a_media_role_sets_its_outlets_bias_within_its_range(room):
 
 
 def test_the_timer_ends_the_week_and_missing_choices_follow_the_strategy(room, clock):
-    ann, bob, *_ = seat(room, ("ann", "bob"))
+    ann, _ = seat(room, ("ann", "bob"))
     lecture = room.lecture(room.lecturer_key)
     lecture.set_timer(30)
     lecture.start()
@@ -243,7 +243,7 @@ def test_an_outlets_bias_set_mid_run_is_the_configs_bias_schedule():
 
 
 def test_a_bias_schedule_names_only_outlets_of_the_model():
-    with pytest.raises(ConfigError, match="bias_schedule.2: expected names of outlets"):
+    with pytest.raises(ConfigError, match=r"bias_schedule\.2: expected names of outlets"):
         load_config({"name": "s", "scenarios": {"s": {"bias_schedule": {2: {"Nope": 0.1}}}}})
     with pytest.raises(ConfigError, match="bias_schedule"):
         load_config({"name": "s", "scenarios": {"s": {"bias_schedule": {2: {"Wire service": 2}}}}})
