@@ -282,18 +282,19 @@ class Room:
             votes,  # type: ignore[arg-type]
             members,
             self.rules[side],
-            self._captain(side),
+            self.captain(side),
             self.run.strategy_action(side),
         )
         return None if chosen is None or source is None else (chosen, source)
 
     def _deciders(self, role: Role, members: list[str]) -> list[str]:
         if role.is_side and self.rules[role.side or ""] is TeamRule.CAPTAIN:
-            captain = self._captain(role.side or "")
+            captain = self.captain(role.side or "")
             return [captain] if captain is not None else members
         return members
 
-    def _captain(self, side: str) -> str | None:
+    def captain(self, side: str) -> str | None:
+        """The id of side `side`'s captain: the one the lecturer chose, else its first member."""
         captain = self.captains[side]
         members = self.members(side)
         if captain in members:
