@@ -139,17 +139,37 @@ def ParticipantPage() -> solara.Element:
 
 @solara.component
 def Seat(room: Room, pid: str, problem: solara.Reactive[str]) -> solara.Element:
-    """The room as participant `pid` sees it."""
+    """The room as participant `pid` sees it; only what changes with the room redraws."""
     revision = use_room(room)
     name = room.participant(pid).name
     with solara.Column(gap="12px") as main:
         solara.Text(f"{name} in room {room.code}", style={"color": MUTED})
-        RoomStatus(room, revision)
-        Choices(room, pid, problem, revision)
-        PrivateViews(room, pid, revision)
+        SeatNow(room, pid, problem, revision)
         SharedCharts(room)
+        Ending(room, revision)
+    return main
+
+
+@solara.component
+def SeatNow(
+    room: Room, pid: str, problem: solara.Reactive[str], revision: solara.Reactive[int]
+) -> solara.Element:
+    """What changes with every choice: the status, the participant's choice, private views."""
+    now = revision.value
+    with solara.Column(gap="12px") as main:
+        RoomStatus(room, now)
+        Choices(room, pid, problem, now)
+        PrivateViews(room, pid, now)
+    return main
+
+
+@solara.component
+def Ending(room: Room, revision: solara.Reactive[int]) -> solara.Element:
+    """The debrief, once the room has ended."""
+    now = revision.value
+    with solara.Column(gap="12px") as main:
         if room.phase is Phase.ENDED:
-            Debrief(room, revision)
+            Debrief(room, now)
     return main
 
 
@@ -218,13 +238,19 @@ def RunRoom(room: Room, problem: solara.Reactive[str], close: Callable[[], None]
                 unsafe_innerHTML=f"or open {_escape(link)}",
                 attributes={"data-testid": "join-link"},
             )
-        RoomStatus(room, revision)
-        Controls(room, lecture, problem, close)
-        Roster(room, lecture, problem, revision)
-        PrivateViews(room, None, revision)
+        LecturerNow(room, lecture, problem, close, revision)
         SharedCharts(room)
+        LecturerEnding(room, revision)
+    return main
+
+
+@solara.component
+def LecturerEnding(room: Room, revision: solara.Reactive[int]) -> solara.Element:
+    """Once the room has ended: the debrief, "Save as scenario", the log and the run as CSV."""
+    now = revision.value
+    with solara.Column(gap="12px") as main:
         if room.phase is Phase.ENDED:
-            Debrief(room, revision)
+            Debrief(room, now)
             solara.FileDownload(
                 data=lambda: scenario_yaml(room).encode(),
                 filename=f"{room.config.name}-class.yaml",
@@ -243,6 +269,24 @@ def RunRoom(room: Room, problem: solara.Reactive[str], close: Callable[[], None]
                 label="Download the class's run (CSV)",
                 mime_type="text/csv",
             )
+    return main
+
+
+@solara.component
+def LecturerNow(
+    room: Room,
+    lecture: Lecture,
+    problem: solara.Reactive[str],
+    close: Callable[[], None],
+    revision: solara.Reactive[int],
+) -> solara.Element:
+    """What changes with every choice: the status, the controls, the roster, private views."""
+    now = revision.value
+    with solara.Column(gap="12px") as main:
+        RoomStatus(room, now)
+        Controls(room, lecture, problem, close)
+        Roster(room, lecture, problem, now)
+        PrivateViews(room, None, now)
     return main
 
 

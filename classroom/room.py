@@ -352,6 +352,9 @@ class Room:
 
     def snapshot(self) -> Snapshot:
         """The shared view of the run now: what everyone may see (no red lines in it)."""
+        cached = self._snapshot
+        if cached is not None and cached.step == self.run.step_count:
+            return cached
         with self._changed:
             if self._snapshot is None or self._snapshot.step != self.run.step_count:
                 if self._layout is None:

@@ -13,45 +13,134 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import solara
 from mesa.visualization.utils import force_update
 
 from agents.actions import SIDES
 from classroom.debrief import METRICS, comparison, differences, strategy_run
-from classroom.room import Phase, Room
+from classroom.room import Phase, Room, RoomError
 from dashboards.charts.weekly import redline_spec
 from dashboards.compare_page import SpecChart, bands_spec, differences_spec
 from dashboards.snapshot import Z_95, Snapshot
-from dashboards.views import CHARTS, ChartCard, EventStrip, VegaChart
+from dashboards.vega import VegaWidget
+from dashboards.views import (
+    CHARTS,
+    EVENT_STRIP,
+    ChangeLog,
+    ChartView,
+    DataBehind,
+    current_snapshot,
+)
 from experiments.palette import MUTED
 
-SHARED_CHARTS = tuple(chart for chart in CHARTS if chart.key != "red_line")
-"""The live dashboard's views that hold nothing private."""
+
+def shared_build(build: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """`build` computed once per snapshot and options for every page that draws it.
+
+    Every page of a room draws the same snapshot object, so a class of 40 computes each
+    chart's spec once a week, not 40 times.
+    """
+    cache: dict[tuple[int, tuple], tuple[Snapshot, dict[str, Any]]] = {}
+    lock = threading.Lock()
+
+    def cached(snap: Snapshot, *options: Any) -> dict[str, Any]:
+        key = (id(snap), options)
+        with lock:
+            hit = cache.get(key)
+            if hit is not None and hit[0] is snap:
+                return hit[1]
+        spec = build(snap, *options)
+        with lock:
+            if len(cache) > 64:
+                cache.clear()
+            cache[key] = (snap, spec)
+        return spec
+
+    return cached
+
+
+SHARED_CHARTS = tuple(
+    replace(chart, spec=shared_build(chart.spec)) for chart in CHARTS if chart.key != "red_line"
+)
+"""The live dashboard's views that hold nothing private, each spec shared by the room's pages."""
+SHARED_EVENTS = replace(EVENT_STRIP, spec=shared_build(EVENT_STRIP.spec))
+REDLINE = shared_build(redline_spec)
 
 SIDE_NAMES = {"negotiator": "the negotiator (N)", "adversary": "the adversary (A)"}
 
 
-def use_room(room: Room) -> int:
-    """The room's revision, redrawing the calling page whenever the room changes.
+def use_room(room: Room) -> solara.Reactive[int]:
+    """The room's revision, a reactive value that follows the room's changes.
 
-    A thread owned by the page waits on the room and bumps the page's redraw counter (Mesa's
-    `update_counter`, which the chart views read); it stops when the page closes.
+    A thread owned by the page waits on the room and sets it; a component that reads its value
+    redraws on every change, one that does not read it never does. When the run steps, the
+    thread also bumps the page's redraw counter (Mesa's `update_counter`), which the chart views
+    read. The thread stops when the page closes.
     """
     revision = solara.use_reactive(room.revision)
 
     def watch(stop: threading.Event) -> None:
-        seen = room.revision
+        seen, week = room.revision, room.run.step_count
         while not stop.is_set():
             now = room.wait(seen, 0.5)
             if now != seen:
                 seen = now
                 revision.set(now)
-                force_update()
+                if room.run.step_count != week:
+                    week = room.run.step_count
+                    force_update()
 
     solara.use_thread(watch, dependencies=[id(room)], intrusive_cancel=False)
-    return revision.value
+    return revision
+
+
+_ENCODED: dict[tuple, tuple[dict[str, Any], dict[str, Any], str, str]] = {}
+_ENCODED_LOCK = threading.Lock()
+
+
+@solara.component
+def SharedVegaChart(
+    build: Callable[..., dict[str, Any]], source: Any, *options: Any
+) -> solara.Element:
+    """`dashboards.views.VegaChart` for a room: the chart's JSON is encoded once for all pages.
+
+    The first page to draw a snapshot's chart encodes it (`VegaWidget.show`); the others take
+    the same text.
+    """
+    snap = current_snapshot(source)
+    element = VegaWidget.element()
+
+    def push() -> None:
+        widget = solara.get_widget(element)
+        spec = build(snap, *options)
+        key = (id(build), *options)
+        with _ENCODED_LOCK:
+            hit = _ENCODED.get(key)
+        if hit is not None and hit[0] is spec:
+            with widget.hold_sync():
+                widget.spec, widget.static_json, widget.spec_json = hit[1], hit[2], hit[3]
+            return
+        widget.show(spec)
+        with _ENCODED_LOCK:
+            _ENCODED[key] = (spec, widget.spec, widget.static_json, widget.spec_json)
+
+    solara.use_effect(push, [snap.key, *options])
+    return element
+
+
+@solara.component
+def SharedCard(chart: ChartView, source: Any, below: Callable[[], Any] | None = None):
+    """`dashboards.views.ChartCard` for a room, drawing with `SharedVegaChart`."""
+    with solara.Card(chart.title, subtitle=chart.caption, margin=0, classes=["view-card"]) as main:
+        SharedVegaChart(chart.spec, source)
+        if below is not None:
+            below()
+        DataBehind(chart.data, source, chart.filename)
+    return main
 
 
 class SharedSource:
@@ -75,13 +164,34 @@ class PrivateSource:
         self.room, self.pid, self.side = room, pid, side
 
     def snapshot(self) -> Snapshot:
-        """The shared snapshot with this side's estimates as its red-line table."""
-        view = self.room.private_view(self.pid, self.side)
+        """The shared snapshot with this side's estimates as its red-line table.
+
+        Built once per week, side and reveal for all the pages allowed to see it.
+        """
+        room = self.room
+        if self.side not in room.private_sides(self.pid):
+            raise RoomError("view: only the side's own team sees its estimates")
+        shared = room.snapshot()
+        key = (id(room), self.side, id(shared), room.revealed)
+        with _PRIVATE_LOCK:
+            hit = _PRIVATE.get(key)
+            if hit is not None and hit[0] is shared:
+                return hit[1]
+        view = room.private_view(self.pid, self.side)
         estimates = view.estimates.copy()
         estimates["low_95"] = estimates["estimate"] - Z_95 * estimates["sd"]
         estimates["high_95"] = estimates["estimate"] + Z_95 * estimates["sd"]
         truth = math.nan if view.truth is None else view.truth
-        return replace(self.room.snapshot(), redline=estimates, true_red_line=truth)
+        private = replace(shared, redline=estimates, true_red_line=truth)
+        with _PRIVATE_LOCK:
+            if len(_PRIVATE) > 64:
+                _PRIVATE.clear()
+            _PRIVATE[key] = (shared, private)
+        return private
+
+
+_PRIVATE: dict[tuple, tuple[Snapshot, Snapshot]] = {}
+_PRIVATE_LOCK = threading.Lock()
 
 
 @solara.component
@@ -120,7 +230,7 @@ def PrivateViews(room: Room, pid: str | None, revision: int) -> solara.Element:
                 margin=0,
                 classes=["view-card", f"private-{side}"],
             ):
-                VegaChart(redline_spec, source, False)
+                SharedVegaChart(REDLINE, source, False)
                 if view.truth is not None:
                     solara.HTML(
                         tag="div",
@@ -140,10 +250,10 @@ def SharedCharts(room: Room) -> solara.Element:
     """The event strip and the live dashboard's shared views of the room's run."""
     source = solara.use_memo(lambda: SharedSource(room), [id(room)])
     with solara.Column(gap="12px") as main:
-        EventStrip(source)
+        SharedCard(SHARED_EVENTS, source, below=lambda: ChangeLog(source))
         with solara.Div(classes=["view-grid"]):
             for chart in SHARED_CHARTS:
-                ChartCard(chart, source)
+                SharedCard(chart, source)
     return main
 
 
