@@ -178,3 +178,44 @@ def test_a_class_plays_five_weeks_and_its_run_replays_exactly(browser, tmp_path)
         "walk_away",
         "walk_away",
     ]
+
+
+def test_a_classroom_on_every_interface_needs_its_token_and_refuses_foreign_origins(tmp_path):
+    import urllib.error
+    import urllib.request
+    import uuid
+
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    def status(url: str) -> int:
+        try:
+            with urllib.request.urlopen(url, timeout=20) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def handshake(port: int, origin: str, cookie: str | None = None) -> int:
+        url = (
+            f"ws://127.0.0.1:{port}/jupyter/api/kernels/{uuid.uuid4()}/channels"
+            f"?session_id={uuid.uuid4()}"
+        )
+        headers = {"Cookie": cookie} if cookie else None
+        try:
+            with connect(url, origin=origin, additional_headers=headers, open_timeout=20):
+                return 101
+        except InvalidStatus as refused:
+            return refused.response.status_code
+
+    with start_classroom(class_config(tmp_path), "--host", "0.0.0.0") as served:
+        assert any(line.startswith("WARNING: listening on 0.0.0.0") for line in served.stderr)
+        token = served.participants.split("token=")[1]
+        assert len(token) >= 32 and f"token={token}" in served.lecturer
+        base = f"http://127.0.0.1:{served.port}/"
+        assert status(base) == 403
+        assert status(f"{base}lecturer?key={served.lecturer.split('key=')[1]}") == 403
+        assert status(served.participants) == 200
+        cookie = f"diplomacy-dashboard-token-{served.port}={token}"
+        assert handshake(served.port, base.rstrip("/")) == 403
+        assert handshake(served.port, base.rstrip("/"), cookie) == 101
+        assert handshake(served.port, "http://evil.example", cookie) == 403
