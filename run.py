@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "experiments.cli_compare",
     "experiments.cli_discover",
     "dashboards.cli",
+    "classroom.cli",
 )
 """Modules that add commands, in the order of `--help`."""
 

@@ -171,6 +171,30 @@ class LiveRun:
         """The action forced on side `role` from the next step on, or None."""
         return self._model.states[SIDES.index(role)].intervention
 
+    def strategy_action(self, role: str) -> Action:
+        """The action side `role`'s own strategy would take in the next step (nothing drawn)."""
+        return self._model.strategy_action(role)
+
+    def set_outlet_bias(self, outlet: str, bias: float) -> None:
+        """Give the outlet named `outlet` the editorial bias `bias` (in [-1, 1]) from the next step.
+
+        Raises:
+            ValueError: no outlet has that name, or the bias is outside [-1, 1].
+        """
+        names = self._model.outlet_names
+        if outlet not in names:
+            raise ValueError(f"outlet: expected one of {', '.join(names)}, found {outlet!r}")
+        if not -1.0 <= bias <= 1.0:
+            raise ValueError(f"bias: expected a number from -1 to 1, found {bias!r}")
+        self._model.set_outlet_bias(names.index(outlet), float(bias))
+
+    def outlet_biases(self) -> dict[str, float]:
+        """Every outlet's editorial bias now, by name, in the config's order."""
+        model = self._model
+        return {
+            name: float(b) for name, b in zip(model.outlet_names, model.outlet_bias, strict=True)
+        }
+
     # ---------------------------------------------------------------------------------------
     # Reading
     # ---------------------------------------------------------------------------------------

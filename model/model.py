@@ -187,7 +187,12 @@ class DiplomacyModel(SetUp, SidePhases, ObserverPhases, OutputRecorder, mesa.Mod
     # ---------------------------------------------------------------------------------------
 
     def step(self) -> None:
-        """One week: decide, bargain (rule 10), rules 1-9 and 11-13, then record."""
+        """One week: decide, bargain (rule 10), rules 1-9 and 11-13, then record.
+
+        An outlet's bias scheduled for this step (`bias_schedule`) holds from it on.
+        """
+        for name, bias in self.spec.bias_schedule.get(self.steps, {}).items():
+            self.set_outlet_bias(self.outlet_names.index(name), bias)
         acts = self._decide()
         acts = self._bargaining(acts)
         self._side_stocks(acts)

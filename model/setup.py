@@ -115,6 +115,7 @@ class SetUp:
     def _build_media(self) -> None:
         """Outlets and each observer's two subscriptions (by reach and closeness)."""
         spec, dyn, init = self.spec, self.dynamics, self.streams.initialization
+        self.outlet_names = [o.name for o in spec.media]
         self.outlet_bias = np.array([o.bias for o in spec.media])
         self.outlet_reach = np.array([o.reach for o in spec.media])
         self.outlet_indexing = np.array([o.indexing for o in spec.media])
@@ -126,14 +127,30 @@ class SetUp:
             self.outlet_reach, self.outlet_bias, leaning, dyn.selective_exposure
         )
         self.subscriptions = media.two_subscriptions(weights, init.gumbel(size=weights.shape))
-        self.outlet_bias_mean = self.outlet_bias[self.subscriptions].mean(axis=1)
         # Each subscription slot's outlet attributes per observer, gathered once.
         self._slot_reach = self.outlet_reach[self.subscriptions.T]
-        self._slot_bias = self.outlet_bias[self.subscriptions.T]
         self._slot_indexing = self.outlet_indexing[self.subscriptions.T]
-        self._slot_stance = self.outlet_stances[:, self.subscriptions.T]
+        self._gather_bias()
         self._disagreement = 0.0
         self.outlets = [MediaOutlet(self, m, o.name) for m, o in enumerate(spec.media)]
+
+    def _gather_bias(self) -> None:
+        """What follows from the outlets' bias: stances, each reader's slots and mean bias."""
+        self.outlet_stances = np.stack([media.outlet_stance(self.outlet_bias, s) for s in (1, -1)])
+        self.outlet_bias_mean = self.outlet_bias[self.subscriptions].mean(axis=1)
+        self._slot_bias = self.outlet_bias[self.subscriptions.T]
+        self._slot_stance = self.outlet_stances[:, self.subscriptions.T]
+
+    def set_outlet_bias(self, outlet: int, bias: float) -> None:
+        """Give outlet `outlet` the editorial bias `bias` from the next step on.
+
+        Its readers keep their subscriptions (chosen once, at set-up); what it reports and
+        where it stands follow the new bias.
+        """
+        biases = self.outlet_bias.copy()
+        biases[outlet] = bias
+        self.outlet_bias = biases
+        self._gather_bias()
 
     def _build_network(self) -> None:
         dyn = self.dynamics

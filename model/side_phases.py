@@ -50,6 +50,23 @@ class SidePhases:
             t, (actions[0], actions[1]), self.held, (taken[0][1], taken[1][1]), self.talks
         )
 
+    def strategy_action(self, role: str) -> Action:
+        """The action side `role`'s strategy would choose in the next step, drawing nothing.
+
+        The next step's uniform is read from the side's choice stream and the stream put back
+        as it was, so asking changes no later draw.
+        """
+        s = SIDES.index(role)
+        stream = self.streams.choices(role)
+        saved = stream.bit_generator.state
+        uniform = stream.random()
+        stream.bit_generator.state = saved
+        previous = self.actions
+        context = DecisionContext(
+            self.steps + 1, previous[s], previous[1 - s], uniform, self.utilities[s]
+        )
+        return self.states[s].strategy.decide(context)
+
     def _bargaining(self, acts: StepActs) -> StepActs:
         """Rule 10 (first in a step): asks, crossings, progress, deals, fruitless weeks."""
         dyn = self.dynamics

@@ -80,12 +80,14 @@ CACHE = SpinUpCache()
 def spin_up_key(spec_data: Mapping[str, Any]) -> str:
     """The part of a resolved model that the spin-up depends on, as canonical JSON.
 
-    Everything but the sides' strategies and their options, and the salience shocks.
+    Everything but the sides' strategies and their options, the salience shocks and the
+    outlets' bias schedule (neither acts before step 1).
     """
     import json
 
     data = copy.deepcopy(dict(spec_data))
     data.pop("salience_shocks", None)
+    data.pop("bias_schedule", None)
     for role in SIDES:
         side = dict(data[role])
         side.pop("strategy", None)

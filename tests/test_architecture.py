@@ -29,7 +29,7 @@ import networkx as nx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("agents", "model", "experiments", "dashboards", "tools")
+PACKAGES = ("agents", "model", "experiments", "dashboards", "classroom", "tools")
 TOP_MODULES = ("run",)
 
 
@@ -160,7 +160,7 @@ def test_imports_under_type_checking_are_not_arrows():
 # ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("above", ["experiments", "dashboards", "tools"])
+@pytest.mark.parametrize("above", ["experiments", "dashboards", "classroom", "tools"])
 def test_the_model_imports_nothing_above_it(above):
     wrong = [
         _where(i)
@@ -170,7 +170,9 @@ def test_the_model_imports_nothing_above_it(above):
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.parametrize("package", ["agents", "model", "experiments", "dashboards", "run"])
+@pytest.mark.parametrize(
+    "package", ["agents", "model", "experiments", "dashboards", "classroom", "run"]
+)
 def test_the_product_imports_no_tool(package):
     wrong = [
         _where(i)

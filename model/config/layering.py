@@ -37,7 +37,7 @@ from model.parameters import DYNAMICS_PARAMETERS, MECHANISMS, POPULATION_PARAMET
 Layer = tuple[str | None, Mapping[str, Any]]
 """One layer: its path prefix in the config (``scenarios.walk``) and its mapping."""
 
-REPLACED_WHOLE = frozenset({"media", "blocs", "timeline", "salience_shocks"})
+REPLACED_WHOLE = frozenset({"media", "blocs", "timeline", "salience_shocks", "bias_schedule"})
 """Keys whose value a higher layer replaces whole instead of merging into."""
 
 ORDERED_RANGES = (
@@ -84,6 +84,7 @@ def default_model_dict() -> dict[str, Any]:
         "dynamics": unflatten({p.name: p.default for p in DYNAMICS_PARAMETERS}),
         "mechanisms": {m.name: m.default for m in MECHANISMS},
         "salience_shocks": {},
+        "bias_schedule": {},
     }
 
 

@@ -173,6 +173,10 @@ class ModelSpec(PopulationSpec):  # type: ignore[valid-type,misc]
         default_factory=dict,
         description="exogenous news unrelated to either side, {step: newsworthiness}",
     )
+    bias_schedule: dict[PositiveInt, dict[str, Annotated[float, Field(ge=-1.0, le=1.0)]]] = Field(
+        default_factory=dict,
+        description="outlets' editorial bias from a step on, {step: {outlet name: bias}}",
+    )
 
     @model_validator(mode="after")
     def _every_bloc_has_observers(self) -> ModelSpec:
@@ -185,6 +189,18 @@ class ModelSpec(PopulationSpec):  # type: ignore[valid-type,misc]
                 f"{self.observers} (bloc {', '.join(empty)} would be empty; raise observers or "
                 "the bloc's share)"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _scheduled_outlets_exist(self) -> ModelSpec:
+        names = {outlet.name for outlet in self.media}
+        for step, biases in self.bias_schedule.items():
+            unknown = sorted(set(biases) - names)
+            if unknown:
+                raise ValueError(
+                    f"bias_schedule.{step}: expected names of outlets in media "
+                    f"({', '.join(sorted(names))}), found {', '.join(unknown)}"
+                )
         return self
 
     @field_validator("media", "blocs")

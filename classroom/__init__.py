@@ -1,0 +1,1 @@
+"""Classroom mode: a class plays the two states and the media in one shared run."""

@@ -1,0 +1,287 @@
+# ruff: noqa: N802  (Solara components are named in CamelCase, as React components)
+"""What every page of a room shows, and the hook that redraws a page when its room changes.
+
+The room's state, the shared charts, the private views and the debrief.
+
+The shared charts are the live dashboard's views (`dashboards.views.CHARTS`) but the red-line
+view, drawn from the room's shared snapshot, which holds no red line. A side's private view is
+the same red-line chart drawn from that side's own estimate, built only for a page that may
+see it (`Room.private_view` decides), so nothing private reaches another page.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import solara
+from mesa.visualization.utils import force_update
+
+from agents.actions import SIDES
+from classroom.debrief import METRICS, comparison, differences, strategy_run
+from classroom.room import Phase, Room, RoomError
+from dashboards.charts.weekly import redline_spec
+from dashboards.compare_page import SpecChart, bands_spec, differences_spec
+from dashboards.snapshot import Z_95, Snapshot
+from dashboards.vega import VegaWidget
+from dashboards.views import (
+    CHARTS,
+    EVENT_STRIP,
+    ChangeLog,
+    ChartView,
+    DataBehind,
+    current_snapshot,
+)
+from experiments.palette import MUTED
+
+
+def shared_build(build: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """`build` computed once per snapshot and options for every page that draws it.
+
+    Every page of a room draws the same snapshot object, so a class of 40 computes each
+    chart's spec once a week, not 40 times.
+    """
+    cache: dict[tuple[int, tuple], tuple[Snapshot, dict[str, Any]]] = {}
+    lock = threading.Lock()
+
+    def cached(snap: Snapshot, *options: Any) -> dict[str, Any]:
+        key = (id(snap), options)
+        with lock:
+            hit = cache.get(key)
+            if hit is not None and hit[0] is snap:
+                return hit[1]
+        spec = build(snap, *options)
+        with lock:
+            if len(cache) > 64:
+                cache.clear()
+            cache[key] = (snap, spec)
+        return spec
+
+    return cached
+
+
+SHARED_CHARTS = tuple(
+    replace(chart, spec=shared_build(chart.spec)) for chart in CHARTS if chart.key != "red_line"
+)
+"""The live dashboard's views that hold nothing private, each spec shared by the room's pages."""
+SHARED_EVENTS = replace(EVENT_STRIP, spec=shared_build(EVENT_STRIP.spec))
+REDLINE = shared_build(redline_spec)
+
+SIDE_NAMES = {"negotiator": "the negotiator (N)", "adversary": "the adversary (A)"}
+
+
+def use_room(room: Room) -> solara.Reactive[int]:
+    """The room's revision, a reactive value that follows the room's changes.
+
+    A thread owned by the page waits on the room and sets it; a component that reads its value
+    redraws on every change, one that does not read it never does. When the run steps, the
+    thread also bumps the page's redraw counter (Mesa's `update_counter`), which the chart views
+    read. The thread stops when the page closes.
+    """
+    revision = solara.use_reactive(room.revision)
+
+    def watch(stop: threading.Event) -> None:
+        seen, week = room.revision, room.run.step_count
+        while not stop.is_set():
+            now = room.wait(seen, 0.5)
+            if now != seen:
+                seen = now
+                revision.set(now)
+                if room.run.step_count != week:
+                    week = room.run.step_count
+                    force_update()
+
+    solara.use_thread(watch, dependencies=[id(room)], intrusive_cancel=False)
+    return revision
+
+
+_ENCODED: dict[tuple, tuple[dict[str, Any], dict[str, Any], str, str]] = {}
+_ENCODED_LOCK = threading.Lock()
+
+
+@solara.component
+def SharedVegaChart(
+    build: Callable[..., dict[str, Any]], source: Any, *options: Any
+) -> solara.Element:
+    """`dashboards.views.VegaChart` for a room: the chart's JSON is encoded once for all pages.
+
+    The first page to draw a snapshot's chart encodes it (`VegaWidget.show`); the others take
+    the same text.
+    """
+    snap = current_snapshot(source)
+    element = VegaWidget.element()
+
+    def push() -> None:
+        widget = solara.get_widget(element)
+        spec = build(snap, *options)
+        key = (id(build), *options)
+        with _ENCODED_LOCK:
+            hit = _ENCODED.get(key)
+        if hit is not None and hit[0] is spec:
+            with widget.hold_sync():
+                widget.spec, widget.static_json, widget.spec_json = hit[1], hit[2], hit[3]
+            return
+        widget.show(spec)
+        with _ENCODED_LOCK:
+            _ENCODED[key] = (spec, widget.spec, widget.static_json, widget.spec_json)
+
+    solara.use_effect(push, [snap.key, *options])
+    return element
+
+
+@solara.component
+def SharedCard(chart: ChartView, source: Any, below: Callable[[], Any] | None = None):
+    """`dashboards.views.ChartCard` for a room, drawing with `SharedVegaChart`."""
+    with solara.Card(chart.title, subtitle=chart.caption, margin=0, classes=["view-card"]) as main:
+        SharedVegaChart(chart.spec, source)
+        if below is not None:
+            below()
+        DataBehind(chart.data, source, chart.filename)
+    return main
+
+
+class SharedSource:
+    """The room's shared snapshot, as the chart views read it."""
+
+    def __init__(self, room: Room) -> None:
+        self.room = room
+
+    def snapshot(self) -> Snapshot:
+        """The shared view of the run now."""
+        return self.room.snapshot()
+
+
+class PrivateSource:
+    """Side `side`'s own estimate of the other's red line, for a page allowed to see it.
+
+    `pid` is the participant the page belongs to (None: the lecturer).
+    """
+
+    def __init__(self, room: Room, pid: str | None, side: str) -> None:
+        self.room, self.pid, self.side = room, pid, side
+
+    def snapshot(self) -> Snapshot:
+        """The shared snapshot with this side's estimates as its red-line table.
+
+        Built once per week, side and reveal for all the pages allowed to see it.
+        """
+        room = self.room
+        if self.side not in room.private_sides(self.pid):
+            raise RoomError("view: only the side's own team sees its estimates")
+        shared = room.snapshot()
+        key = (id(room), self.side, id(shared), room.revealed)
+        with _PRIVATE_LOCK:
+            hit = _PRIVATE.get(key)
+            if hit is not None and hit[0] is shared:
+                return hit[1]
+        view = room.private_view(self.pid, self.side)
+        estimates = view.estimates.copy()
+        estimates["low_95"] = estimates["estimate"] - Z_95 * estimates["sd"]
+        estimates["high_95"] = estimates["estimate"] + Z_95 * estimates["sd"]
+        truth = math.nan if view.truth is None else view.truth
+        private = replace(shared, redline=estimates, true_red_line=truth)
+        with _PRIVATE_LOCK:
+            if len(_PRIVATE) > 64:
+                _PRIVATE.clear()
+            _PRIVATE[key] = (shared, private)
+        return private
+
+
+_PRIVATE: dict[tuple, tuple[Snapshot, Snapshot]] = {}
+_PRIVATE_LOCK = threading.Lock()
+
+
+@solara.component
+def RoomStatus(room: Room, revision: int) -> solara.Element:
+    """The week, the phase, who the week waits for, and the timer."""
+    waiting = [room.role(key).label for key in room.waiting_for()]
+    left = room.seconds_left()
+    with solara.Column(gap="2px") as main:
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=f"Week {room.run.step_count} of {room.weeks}",
+            attributes={"data-testid": "room-week", "aria-live": "polite"},
+            style="font-size: 22px; font-weight: 500;",
+        )
+        solara.Text(f"Room {room.phase.value}", style={"color": MUTED})
+        if room.phase is Phase.PLAYING:
+            text = ", ".join(waiting) if waiting else "nobody"
+            solara.Text(f"Waiting for: {text}", style={"color": MUTED})
+            if left is not None:
+                solara.Text(f"Timer: about {left:.0f} s left this week", style={"color": MUTED})
+    return main
+
+
+@solara.component
+def PrivateViews(room: Room, pid: str | None, revision: int) -> solara.Element:
+    """The private views this page may see: its side's estimate (every side's for the lecturer)."""
+    sides = room.private_sides(pid)
+    with solara.Column(gap="12px") as main:
+        for side in sides:
+            other = SIDES[1 - SIDES.index(side)]
+            source = PrivateSource(room, pid, side)
+            view = room.private_view(pid, side)
+            with solara.Card(
+                f"Estimate of {SIDE_NAMES[other]}'s red line by {SIDE_NAMES[side]}",
+                subtitle="Mean and 95% band; private to that side until the lecturer reveals",
+                margin=0,
+                classes=["view-card", f"private-{side}"],
+            ):
+                SharedVegaChart(REDLINE, source, False)
+                if view.truth is not None:
+                    solara.HTML(
+                        tag="div",
+                        unsafe_innerHTML=f"True red line of {SIDE_NAMES[other]}: {view.truth:.3f}",
+                        attributes={"data-testid": f"truth-{other}"},
+                    )
+        if not sides:
+            solara.Text(
+                "Media see no side's private estimates until the lecturer reveals them.",
+                style={"color": MUTED},
+            )
+    return main
+
+
+@solara.component
+def SharedCharts(room: Room) -> solara.Element:
+    """The event strip and the live dashboard's shared views of the room's run."""
+    source = solara.use_memo(lambda: SharedSource(room), [id(room)])
+    with solara.Column(gap="12px") as main:
+        SharedCard(SHARED_EVENTS, source, below=lambda: ChangeLog(source))
+        with solara.Div(classes=["view-grid"]):
+            for chart in SHARED_CHARTS:
+                SharedCard(chart, source)
+    return main
+
+
+@solara.component
+def Debrief(room: Room, revision: int) -> solara.Element:
+    """The class's run beside the strategies' run, and the log of every choice."""
+    metric, set_metric = solara.use_state(METRICS[0][0])
+    baseline = solara.use_memo(lambda: strategy_run(room), [id(room), room.run.step_count])
+    data = comparison(room, metric, baseline)
+    with solara.Column(gap="12px") as main:
+        solara.Markdown("## Debrief: what the class changed")
+        solara.Text(
+            "The same scenario and seed with every side following the config's strategy, "
+            "beside the class's run; differences in points (hundredths of the index).",
+            style={"color": MUTED},
+        )
+        solara.DataFrame(differences(room, baseline).round(3), items_per_page=10)
+        solara.Select(
+            label="Measure",
+            value=metric,
+            values=[m for m, _ in METRICS],
+            on_value=lambda v: set_metric(v) if v in dict(METRICS) else None,
+        )
+        with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
+            with solara.Card("Class and strategies", margin=0, classes=["view-card"]):
+                SpecChart(bands_spec(data, metric))
+            with solara.Card("The class minus the strategies", margin=0, classes=["view-card"]):
+                SpecChart(differences_spec(data, metric, "strategies"))
+        solara.Markdown("### Log of every choice")
+        solara.DataFrame(room.log_frame(), items_per_page=12)
+    return main
