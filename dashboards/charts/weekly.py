@@ -1,6 +1,7 @@
 """The charts of the run week by week: legitimacy, narrative, crisis, red line and blocs.
 
-Each has its data (the table behind it, plain DataFrames) and its Vega-Lite spec of a snapshot.
+Each has its data (the table behind it, plain DataFrames) and its Vega-Lite spec of a snapshot;
+the per-bloc panels are in `dashboards.charts.blocs`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from dashboards.charts.blocs import bloc_data, bloc_spec
 from dashboards.charts.kit import (
     HEIGHT,
     PINNED_OPACITY,
@@ -44,6 +46,19 @@ from experiments.palette import (
     RULE,
 )
 
+__all__ = [
+    "bloc_data",
+    "bloc_spec",
+    "crisis_data",
+    "crisis_spec",
+    "legitimacy_data",
+    "legitimacy_spec",
+    "narrative_data",
+    "narrative_spec",
+    "redline_data",
+    "redline_spec",
+]
+
 
 def legitimacy_data(snap: Snapshot) -> pd.DataFrame:
     """Mean legitimacy of each side per week (of N, of A, and N minus A)."""
@@ -65,11 +80,6 @@ def crisis_data(snap: Snapshot) -> pd.DataFrame:
 def redline_data(snap: Snapshot) -> pd.DataFrame:
     """The negotiator's estimate of the adversary's red line per week, with its 95% band."""
     return snap.redline.copy()
-
-
-def bloc_data(snap: Snapshot) -> pd.DataFrame:
-    """Mean legitimacy of each side per bloc and week."""
-    return snap.blocs[["step", "bloc", "legitimacy_negotiator", "legitimacy_adversary"]].copy()
 
 
 LEGITIMACY = alt.Scale(domain=[0, 1], nice=False)
@@ -344,50 +354,3 @@ def redline_spec(snap: Snapshot, show_true: bool) -> dict[str, Any]:
         text += f"; true red line {snap.true_red_line:.3f}"
     template = _redline_template(snap.horizon, show_true)
     return chart_spec(snap, template, datasets, text + "." + pinned_words(snap))
-
-
-@functools.cache
-def _bloc_template(horizon: int, columns: int) -> dict[str, Any]:
-    chart = (
-        alt.Chart(alt.NamedData("series"))
-        .transform_fold(list(SIDE_CODES), as_=["code", "legitimacy"])
-        .transform_calculate(side=labelled(SIDE_CODES))
-        .mark_line(strokeWidth=2)
-        .encode(
-            x=alt.X(
-                "step:Q",
-                title=None,
-                scale=alt.Scale(domain=[0, horizon], nice=False),
-                axis=alt.Axis(values=[0, horizon // 2, horizon], format="d"),
-            ),
-            y=alt.Y("legitimacy:Q", title="Mean legitimacy", scale=LEGITIMACY),
-            color=alt.Color("side:N", scale=SIDE_SCALE, title=None),
-            tooltip=["bloc:N", WEEK, "side:N", alt.Tooltip("legitimacy:Q", format=".3f")],
-        )
-        .properties(width=175, height=85)
-        .facet(facet=alt.Facet("bloc:N", title=None), columns=columns)
-    )
-    return finish(chart)
-
-
-def bloc_spec(snap: Snapshot) -> dict[str, Any]:
-    """Legitimacy of both sides in each bloc over time (one small panel per bloc)."""
-    data = bloc_data(snap)
-    series = compact(
-        data,
-        {"step": "step", "bloc": "bloc", "N": "legitimacy_negotiator", "A": "legitimacy_adversary"},
-    )
-    now = data[data["step"] == snap.step]
-    parts = [
-        f"{b}: N {n:.3f}, A {a:.3f}"
-        for b, n, a in zip(
-            now["bloc"], now["legitimacy_negotiator"], now["legitimacy_adversary"], strict=True
-        )
-    ]
-    blocs = data["bloc"].nunique()
-    return chart_spec(
-        snap,
-        _bloc_template(snap.horizon, min(2, max(1, blocs))),
-        {"series": series},
-        f"Legitimacy per bloc by week. Week {snap.step}: " + "; ".join(parts) + ".",
-    )
