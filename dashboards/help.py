@@ -61,6 +61,10 @@ CONTROL_HELP: dict[str, str] = {
     "show_controls": "Show or hide the interventions, the set-up and saving.",
     "data": "Show the numbers behind this chart as a table, with a CSV download.",
     "true_red_line": "Show where A's red line really is (the negotiator does not know it).",
+    "axes": (
+        "Whole scale: legitimacy and shares from 0 to 1. Close-up: the range around the run's "
+        "start, fixed while it plays (it only widens if a value leaves it), so small moves show."
+    ),
     "results_folder": "A results folder written by run.py batch into the dashboard's folder.",
     "refresh_folders": "List the results folders again (after a new batch has finished).",
     "compare_view": (

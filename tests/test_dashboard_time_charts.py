@@ -7,14 +7,18 @@ snapshot; its tables are shifted or replaced (`dataclasses.replace`) to make the
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import numpy as np
 import pandas as pd
 import pytest
-from dashboardkit import BASELINE
+from dashboardkit import BASELINE, Renders, chart_spec
 from test_dashboard_look import every_spec, walk
 from test_dashboard_views import assert_valid_vega_lite
 
+from dashboards import views
+from dashboards.axes_choice import AXES
+from dashboards.charts.zoom import MARGIN, close_up_domain
 from dashboards.snapshot import pin
 
 
@@ -29,6 +33,13 @@ def stepped():
     session.intervene("adversary", Action.WALK_AWAY)
     session.step(4)
     return session
+
+
+@pytest.fixture
+def render():
+    renders = Renders()
+    yield renders
+    renders.close()
 
 
 def pinned_with_blocs(snap, shifts: dict[str, float]):
@@ -82,3 +93,120 @@ def test_the_bloc_chart_without_pinned_runs_draws_only_the_run(stepped):
     assert kinds == {"s"}
     assert "Pinned" not in spec["description"]
     assert any(node.get("type") == "line" for node in walk(spec))
+
+
+# --- the close-up axis ---------------------------------------------------------------------------
+
+ZOOMED = {
+    "legitimacy": ("legitimacy_negotiator", "legitimacy_adversary"),
+    "narrative": ("narrative_share", "blame_adversary"),
+}
+"""The charts that offer a close-up, with the columns they draw."""
+
+
+def y_domains(spec: dict) -> list[list[float]]:
+    """Every y domain declared in a chart."""
+    return [
+        node["y"]["scale"]["domain"]
+        for node in walk(spec)
+        if isinstance(node.get("y"), dict) and "domain" in node["y"].get("scale", {})
+    ]
+
+
+def y_domain(spec: dict) -> tuple[float, float]:
+    """The one y domain of a chart (every layer shares it)."""
+    domains = {tuple(domain) for domain in y_domains(spec)}
+    assert len(domains) == 1, domains
+    return domains.pop()
+
+
+def close_up_spec(snap, key: str) -> dict:
+    chart = next(c for c in views.CHARTS if c.key == key)
+    return chart.spec(snap, True)
+
+
+def week(snap, step: int):
+    """`snap` as it was at week `step` (its weeks up to then)."""
+    timeseries = snap.timeseries[snap.timeseries["step"] <= step]
+    return dataclasses.replace(snap, timeseries=timeseries, step=step)
+
+
+def assert_holds(domain: tuple[float, float], values) -> None:
+    values = np.asarray(values, float)
+    assert domain[0] <= values.min() and values.max() <= domain[1], (domain, values)
+
+
+def test_the_close_up_frames_the_start_with_room_for_the_run_s_moves():
+    assert close_up_domain([0.42, 0.47], []) == (0.3, 0.6)
+    assert close_up_domain([0.42, 0.47], [0.42, 0.47, 0.58]) == (0.3, 0.6)
+    assert close_up_domain([0.42, 0.47], [0.62]) == (0.3, 0.65)  # left it: widened
+    assert close_up_domain([0.03, 0.97], []) == (0.0, 1.0)  # clamped to the whole scale
+    assert close_up_domain([float("nan")], [0.5]) == (0.0, 1.0)
+
+
+@pytest.mark.parametrize("key", list(ZOOMED))
+def test_the_close_up_stays_put_week_by_week_and_holds_every_value(key):
+    from agents.actions import Action
+    from dashboards.session import DashboardSession
+
+    session = DashboardSession.open(BASELINE)
+    domains = []
+    for step in range(12):
+        if step == 4:
+            session.intervene("adversary", Action.WALK_AWAY)
+        snap = session.snapshot()
+        spec = close_up_spec(snap, key)
+        domains.append(y_domain(spec))
+        assert_holds(domains[-1], snap.timeseries[list(ZOOMED[key])].to_numpy())
+        session.step(1)
+    assert set(domains) == {domains[0]}
+    start = session.snapshot().timeseries.iloc[0][list(ZOOMED[key])]
+    low, high = domains[0]
+    assert 0 < high - low < 1
+    assert low <= max(0.0, start.min() - MARGIN) and min(1.0, start.max() + MARGIN) <= high
+
+
+@pytest.mark.parametrize("key", list(ZOOMED))
+def test_the_close_up_widens_when_a_value_leaves_it_and_never_narrows(stepped, key):
+    snap = stepped.snapshot()
+    timeseries = snap.timeseries.copy()
+    column = ZOOMED[key][0]
+    timeseries[column] = np.clip(timeseries[column] + 0.08 * timeseries["step"], 0, 1)
+    drifting = dataclasses.replace(snap, timeseries=timeseries)
+    domains = []
+    for step in range(snap.step + 1):
+        shown = week(drifting, step)
+        domains.append(y_domain(close_up_spec(shown, key)))
+        assert_holds(domains[-1], shown.timeseries[list(ZOOMED[key])].to_numpy())
+    for before, after in itertools.pairwise(domains):
+        assert after[0] <= before[0] and before[1] <= after[1]
+    assert domains[-1] != domains[0]
+
+
+@pytest.mark.parametrize("key", list(ZOOMED))
+def test_the_close_up_holds_the_pinned_runs_and_the_whole_scale_is_the_default(stepped, key):
+    snap = stepped.snapshot()
+    timeseries = snap.timeseries.copy()
+    timeseries[ZOOMED[key][1]] = 0.02
+    pinned = pin(dataclasses.replace(snap, timeseries=timeseries), "low", "low")
+    beside = dataclasses.replace(snap, pinned=(pinned,))
+    spec = close_up_spec(beside, key)
+    assert_valid_vega_lite(spec)
+    assert y_domain(spec)[0] == 0.0
+    chart = next(c for c in views.CHARTS if c.key == key)
+    assert y_domain(chart.spec(snap)) == (0, 1)
+
+
+def test_the_axes_choice_switches_the_chart_to_its_close_up_and_back(stepped, render):
+    import ipyvuetify as v
+
+    chart = next(c for c in views.CHARTS if c.key == "legitimacy")
+    rc = render(views.ChartCard(chart, stepped))
+    assert y_domain(chart_spec(rc)) == (0, 1)
+    toggle = rc.find(v.BtnToggle).widget
+    toggle.v_model = AXES.index("close-up")
+    zoomed = y_domain(chart_spec(rc))
+    assert zoomed != (0, 1)
+    assert_holds(zoomed, stepped.snapshot().timeseries[list(ZOOMED["legitimacy"])].to_numpy())
+    toggle.v_model = AXES.index("whole scale")
+    assert y_domain(chart_spec(rc)) == (0, 1)

@@ -34,6 +34,7 @@ from dashboards.charts.kit import (
     start_hint,
     week_axis,
 )
+from dashboards.charts.zoom import WHOLE, snapshot_domain
 from dashboards.snapshot import Snapshot
 from experiments.palette import (
     ADVERSARY_COLOUR,
@@ -82,15 +83,21 @@ def redline_data(snap: Snapshot) -> pd.DataFrame:
     return snap.redline.copy()
 
 
-LEGITIMACY = alt.Scale(domain=[0, 1], nice=False)
-"""Legitimacy runs from 0 to 1: the axis stays put while the run plays."""
+def y_scale(domain: tuple[float, float]) -> alt.Scale:
+    """A fixed y scale over `domain`: the whole 0 to 1, or a close-up (`dashboards.charts.zoom`).
 
-SHARE = alt.Scale(domain=[0, 1], nice=False)
-"""Shares and indices from 0 to 1."""
+    Either way the axis stays put while the run plays.
+    """
+    return alt.Scale(domain=list(domain), nice=False)
+
+
+def _domain(snap: Snapshot, columns: dict[str, str], close_up: bool) -> tuple[float, float]:
+    return snapshot_domain(snap, columns.values()) if close_up else WHOLE
 
 
 @functools.cache
-def _legitimacy_template(horizon: int) -> dict[str, Any]:
+def _legitimacy_template(horizon: int, domain: tuple[float, float]) -> dict[str, Any]:
+    scale = y_scale(domain)
     colour = alt.Color("side:N", scale=SIDE_SCALE, title=None)
     x = week_axis(horizon)
     lines = (
@@ -100,7 +107,7 @@ def _legitimacy_template(horizon: int) -> dict[str, Any]:
         .mark_line(strokeWidth=2.5)
         .encode(
             x=x,
-            y=alt.Y("legitimacy:Q", title="Mean legitimacy (0 to 1)", scale=LEGITIMACY),
+            y=alt.Y("legitimacy:Q", title="Mean legitimacy (0 to 1)", scale=scale),
             color=colour,
             tooltip=[WEEK, "side:N", alt.Tooltip("legitimacy:Q", format=".3f")],
         )
@@ -112,7 +119,7 @@ def _legitimacy_template(horizon: int) -> dict[str, Any]:
         .mark_line(strokeWidth=1.5, opacity=PINNED_OPACITY)
         .encode(
             x=x,
-            y=alt.Y("legitimacy:Q", scale=LEGITIMACY),
+            y=alt.Y("legitimacy:Q", scale=scale),
             color=colour,
             detail="run:N",
             tooltip=[
@@ -126,27 +133,32 @@ def _legitimacy_template(horizon: int) -> dict[str, Any]:
     layers = [
         change_layer(horizon, colour),
         pinned,
-        pinned_label_layer(LEGITIMACY),
+        pinned_label_layer(scale),
         lines,
-        hint_layer(LEGITIMACY),
+        hint_layer(scale),
     ]
     return finish(alt.layer(*layers).properties(width="container", height=HEIGHT))
 
 
-def legitimacy_spec(snap: Snapshot) -> dict[str, Any]:
-    """Legitimacy of both sides over time; a rule at every change of either side's action."""
+def legitimacy_spec(snap: Snapshot, close_up: bool = False) -> dict[str, Any]:
+    """Legitimacy of both sides over time; a rule at every change of either side's action.
+
+    `close_up` frames the y axis around the run's start (`dashboards.charts.zoom`) instead of
+    the whole 0 to 1.
+    """
     data = legitimacy_data(snap)
     last = data.iloc[-1]
     columns = {"N": "legitimacy_negotiator", "A": "legitimacy_adversary"}
+    domain = _domain(snap, columns, close_up)
     return chart_spec(
         snap,
-        _legitimacy_template(snap.horizon),
+        _legitimacy_template(snap.horizon, domain),
         {
             "series": compact(data, {"step": "step", **columns}),
             "changes": change_marks(snap),
             "pinned": pinned_series(snap.pinned_timeseries, columns),
             "pinned_end": pinned_ends(snap.pinned_timeseries, "legitimacy_negotiator"),
-            "hint": start_hint(snap),
+            "hint": start_hint(snap, sum(domain) / 2),
         },
         f"Mean legitimacy by week. Week {snap.step}: negotiator "
         f"{last['legitimacy_negotiator']:.3f}, adversary {last['legitimacy_adversary']:.3f}."
@@ -162,11 +174,14 @@ def _two_lines_template(
     title: str,
     reference: float,
     percent: bool,
+    domain: tuple[float, float] = WHOLE,
 ) -> dict[str, Any]:
+    scale = y_scale(domain)
     codes = {"a": labels[0], "b": labels[1]}
     x = week_axis(horizon)
     value_format = ".1%" if percent else ".3f"
-    y = alt.Y("value:Q", title=title, scale=SHARE, axis=alt.Axis(format="%" if percent else ".1f"))
+    axis = alt.Axis(format="%" if percent else ".1f")
+    y = alt.Y("value:Q", title=title, scale=scale, axis=axis)
     colour = alt.Color(
         "measure:N", scale=alt.Scale(domain=list(labels), range=list(colours)), title=None
     )
@@ -193,7 +208,7 @@ def _two_lines_template(
         .mark_line(strokeWidth=1.5, opacity=PINNED_OPACITY)
         .encode(
             x=x,
-            y=alt.Y("value:Q", scale=SHARE),
+            y=alt.Y("value:Q", scale=scale),
             color=colour,
             detail="run:N",
             tooltip=[
@@ -205,12 +220,12 @@ def _two_lines_template(
         )
     )
     changes = change_layer(horizon, alt.Color("side:N", scale=SIDE_SCALE, legend=None))
-    layers = [changes, pinned, pinned_label_layer(SHARE), lines, hint_layer(SHARE)]
+    layers = [changes, pinned, pinned_label_layer(scale), lines, hint_layer(scale)]
     if reference >= 0:
         ref = (
             alt.Chart(alt.NamedData("reference"))
-            .mark_rule(color=RULE, strokeDash=[2, 2])
-            .encode(y=alt.Y("value:Q", scale=SHARE))
+            .mark_rule(color=RULE, strokeDash=[2, 2], clip=True)
+            .encode(y=alt.Y("value:Q", scale=scale))
         )
         layers.insert(0, ref)
     chart = alt.layer(*layers).resolve_scale(color="independent", strokeDash="independent")
@@ -223,7 +238,9 @@ def _measures(frame: pd.DataFrame, columns: dict[str, str]) -> list[dict[str, An
     return compact(frame, {"step": "step", "a": first, "b": second})
 
 
-def _two_lines_data(snap: Snapshot, data: pd.DataFrame, columns: dict[str, str]) -> dict:
+def _two_lines_data(
+    snap: Snapshot, data: pd.DataFrame, columns: dict[str, str], domain: tuple[float, float]
+) -> dict:
     """The datasets of a two-line chart: this run, the pinned runs, changes and the hint."""
     first, second = columns.values()
     return {
@@ -231,7 +248,7 @@ def _two_lines_data(snap: Snapshot, data: pd.DataFrame, columns: dict[str, str])
         "changes": change_marks(snap),
         "pinned": pinned_series(snap.pinned_timeseries, {"a": first, "b": second}),
         "pinned_end": pinned_ends(snap.pinned_timeseries, first),
-        "hint": start_hint(snap),
+        "hint": start_hint(snap, sum(domain) / 2),
     }
 
 
@@ -242,18 +259,22 @@ _NARRATIVE = {
 _CRISIS = {"salience": "salience", "crisis index": "crisis_index"}
 
 
-def narrative_spec(snap: Snapshot) -> dict[str, Any]:
-    """Narrative share and blame on the adversary over time, in percent, against an even split."""
+def narrative_spec(snap: Snapshot, close_up: bool = False) -> dict[str, Any]:
+    """Narrative share and blame on the adversary over time, in percent, against an even split.
+
+    `close_up` frames the y axis around the run's start (`dashboards.charts.zoom`).
+    """
     data = narrative_data(snap)
     last = data.iloc[-1]
     colours = (INK, BLUISH_GREEN)
+    domain = _domain(snap, _NARRATIVE, close_up)
     template = _two_lines_template(
-        snap.horizon, tuple(_NARRATIVE), colours, "Share of observers", 0.5, True
+        snap.horizon, tuple(_NARRATIVE), colours, "Share of observers", 0.5, True, domain
     )
     return chart_spec(
         snap,
         template,
-        {**_two_lines_data(snap, data, _NARRATIVE), "reference": [{"value": 0.5}]},
+        {**_two_lines_data(snap, data, _NARRATIVE, domain), "reference": [{"value": 0.5}]},
         f"Narrative share and blame by week. Week {snap.step}: narrative share "
         f"{last['narrative_share']:.1%}, blame on the adversary {last['blame_adversary']:.1%}."
         + pinned_words(snap),
@@ -271,7 +292,7 @@ def crisis_spec(snap: Snapshot) -> dict[str, Any]:
     return chart_spec(
         snap,
         template,
-        _two_lines_data(snap, data, _CRISIS),
+        _two_lines_data(snap, data, _CRISIS, WHOLE),
         f"Salience and crisis index by week. Week {snap.step}: salience "
         f"{last['salience']:.3f}, crisis index {last['crisis_index']:.4f}." + pinned_words(snap),
     )
