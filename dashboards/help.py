@@ -143,11 +143,11 @@ CHART_HELP: dict[str, str] = {
     ),
     "red_line": (
         "Narrows while the two sides talk (each round reveals something); widens little while "
-        "they do not."
+        "they do not. Rules mark changes of action, as on the legitimacy chart."
     ),
     "blocs": (
         "Blocs read the same events differently: exposure to the media, scepticism of sanctions "
-        "and their starting tilt."
+        "and their starting tilt. Rules mark changes of action, as on the legitimacy chart."
     ),
     "gap": (
         "Moves as observers update: a side's actions and the media shift the whole shape; "

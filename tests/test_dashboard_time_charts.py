@@ -18,8 +18,9 @@ from test_dashboard_views import assert_valid_vega_lite
 
 from dashboards import views
 from dashboards.axes_choice import AXES
+from dashboards.charts.kit import change_marks
 from dashboards.charts.zoom import MARGIN, close_up_domain
-from dashboards.snapshot import pin
+from dashboards.snapshot import action_changes, pin
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,7 @@ def test_the_bloc_chart_without_pinned_runs_draws_only_the_run(stepped):
     snap = stepped.snapshot()
     spec = every_spec(snap)["blocs"]
     kinds = {row["k"] for row in spec["datasets"]["series"]}
-    assert kinds == {"s"}
+    assert kinds == {"s", "c"}  # the run and its changes of action
     assert "Pinned" not in spec["description"]
     assert any(node.get("type") == "line" for node in walk(spec))
 
@@ -210,3 +211,60 @@ def test_the_axes_choice_switches_the_chart_to_its_close_up_and_back(stepped, re
     assert_holds(zoomed, stepped.snapshot().timeseries[list(ZOOMED["legitimacy"])].to_numpy())
     toggle.v_model = AXES.index("whole scale")
     assert y_domain(chart_spec(rc)) == (0, 1)
+
+
+# --- changes of action on every chart with a week axis ------------------------------------------
+
+
+def has_week_axis(spec: dict) -> bool:
+    """Whether a chart draws weeks along its x axis."""
+    return any(
+        isinstance(node.get("x"), dict) and node["x"].get("field") == "step" for node in walk(spec)
+    )
+
+
+def marked_changes(spec: dict) -> list[dict]:
+    """The changes of action a chart marks (a faceted chart: those of its first panel)."""
+    if "changes" in spec["datasets"]:
+        return spec["datasets"]["changes"]
+    rows = [row for row in spec["datasets"]["series"] if row.get("k") == "c"]
+    first = rows[0]["bloc"] if rows else None
+    return [
+        {k: v for k, v in row.items() if k not in ("k", "bloc")}
+        for row in rows
+        if row["bloc"] == first
+    ]
+
+
+def rules(spec: dict) -> list[dict]:
+    """The layers of a chart (or of each panel) that draw a rule per change of action."""
+    layers = spec.get("layer") or spec["spec"]["layer"]
+    return [
+        layer
+        for layer in layers
+        if layer["mark"]["type"] == "rule"
+        and layer["encoding"].get("strokeDash", {}).get("field") == "cause"
+    ]
+
+
+def test_every_chart_with_a_week_axis_marks_every_change_of_action(stepped):
+    snap = stepped.snapshot()
+    events = snap.events.copy()
+    negotiator = (events["side"] == "negotiator") & (events["step"] >= 6)
+    events.loc[negotiator, "action"] = "walk_away"
+    changed = dataclasses.replace(snap, events=events, changes=action_changes(events))
+    expected = change_marks(changed)
+    assert [(m["step"], m["cause"]) for m in expected] == [(5, "intervention"), (6, "strategy")]
+    timed = [key for key, spec in every_spec(changed).items() if has_week_axis(spec)]
+    assert {"legitimacy", "narrative", "crisis", "red_line", "blocs"} <= set(timed)
+    for key in timed:
+        if key == "events":  # the strip draws the actions themselves
+            continue
+        spec = every_spec(changed)[key]
+        assert_valid_vega_lite(spec)
+        assert marked_changes(spec) == expected, key
+        assert len(rules(spec)) == 1, key
+    blocs = every_spec(changed)["blocs"]
+    per_bloc = pd.DataFrame([row for row in blocs["datasets"]["series"] if row["k"] == "c"])
+    assert (per_bloc.groupby("bloc").size() == len(expected)).all()
+    assert set(per_bloc["bloc"]) == set(snap.blocs["bloc"])

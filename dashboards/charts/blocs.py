@@ -1,8 +1,9 @@
 """The per-bloc legitimacy chart: one small panel per bloc, with the pinned runs beside the run.
 
-A faceted chart draws one dataset in every panel, so the running run, the pinned runs and
-their labels travel together in the dataset ``series``, told apart by a kind ``k`` (``s``: the
-running run, ``p``: a pinned run, ``e``: where a pinned run's label goes).
+A faceted chart draws one dataset in every panel, so the running run, the pinned runs, their
+labels and the changes of action travel together in the dataset ``series``, told apart by a
+kind ``k`` (``s``: the running run, ``p``: a pinned run, ``e``: where a pinned run's label goes,
+``c``: a change of either side's action, marked by a rule in every panel).
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ import altair as alt
 import pandas as pd
 
 from dashboards.charts.kit import (
+    CHANGE_DASH,
     PINNED_OPACITY,
     SIDE_CODES,
     SIDE_SCALE,
     WEEK,
+    change_marks,
     chart_spec,
     compact,
     finish,
@@ -27,7 +30,7 @@ from dashboards.charts.kit import (
 from dashboards.snapshot import Snapshot
 from experiments.palette import MUTED
 
-KINDS = {"series": "s", "pinned": "p", "pinned_end": "e"}
+KINDS = {"series": "s", "pinned": "p", "pinned_end": "e", "changes": "c"}
 """The kind ``k`` of each row of the chart's dataset."""
 
 SCALE = alt.Scale(domain=[0, 1], nice=False)
@@ -47,11 +50,16 @@ def _kind(rows: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
 
 
 def bloc_rows(snap: Snapshot) -> list[dict[str, Any]]:
-    """The chart's dataset: the run, then each pinned run, then each pinned run's label spots.
+    """The chart's dataset: the run, each pinned run, their label spots, the changes of action.
 
-    A pinned run's label sits at its last week in every bloc, at that bloc's N value.
+    A pinned run's label sits at its last week in every bloc, at that bloc's N value; every
+    change of action (`change_marks`) is repeated in every bloc.
     """
-    rows = _kind(compact(bloc_data(snap), {"step": "step", "bloc": "bloc", **COLUMNS}), "series")
+    data = bloc_data(snap)
+    rows = _kind(compact(data, {"step": "step", "bloc": "bloc", **COLUMNS}), "series")
+    marks = change_marks(snap)
+    for bloc in data["bloc"].unique().tolist():
+        rows += _kind([{"bloc": bloc, **mark} for mark in marks], "changes")
     pinned = snap.pinned_blocs
     if not pinned.empty:
         rows += _kind(
@@ -111,8 +119,19 @@ def _bloc_template(horizon: int, columns: int) -> dict[str, Any]:
         .mark_text(align="left", dx=3, fontSize=10, color=MUTED)
         .encode(x=x, y=alt.Y("N:Q", scale=SCALE), text="run:N")
     )
+    changes = (
+        alt.Chart()
+        .transform_filter(_of_kind("changes"))
+        .mark_rule(strokeWidth=1.2, opacity=0.9)
+        .encode(
+            x=x,
+            color=colour,
+            strokeDash=CHANGE_DASH,
+            tooltip=[WEEK, alt.Tooltip("what:N", title="Change")],
+        )
+    )
     chart = (
-        alt.layer(pinned, lines, labels, data=alt.NamedData("series"))
+        alt.layer(changes, pinned, lines, labels, data=alt.NamedData("series"))
         .properties(width=175, height=85)
         .facet(facet=alt.Facet("bloc:N", title=None), columns=columns)
     )

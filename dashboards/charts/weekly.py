@@ -339,7 +339,8 @@ def _redline_template(horizon: int, show_true: bool) -> dict[str, Any]:
             ],
         )
     )
-    layers = [band, line, pinned, pinned_label_layer(y_scale)]
+    changes = change_layer(horizon, alt.Color("side:N", scale=SIDE_SCALE, legend=None))
+    layers = [changes, band, line, pinned, pinned_label_layer(y_scale)]
     if show_true:
         truth = (
             alt.Chart(alt.NamedData("truth"))
@@ -358,7 +359,10 @@ def _redline_template(horizon: int, show_true: bool) -> dict[str, Any]:
 
 
 def redline_spec(snap: Snapshot, show_true: bool) -> dict[str, Any]:
-    """The negotiator's estimate of the adversary's red line with its 95% band over time."""
+    """The negotiator's estimate of the adversary's red line with its 95% band over time.
+
+    A rule marks every change of either side's action, as on the other time charts.
+    """
     data = redline_data(snap)
     last = data.iloc[-1]
     text = (
@@ -367,6 +371,7 @@ def redline_spec(snap: Snapshot, show_true: bool) -> dict[str, Any]:
     )
     datasets: dict[str, list] = {
         "estimate": records(data),
+        "changes": change_marks(snap),
         "pinned": pinned_series(snap.pinned_redline, {"estimate": "estimate"}),
         "pinned_end": pinned_ends(snap.pinned_redline, "estimate"),
     }
