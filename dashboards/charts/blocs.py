@@ -116,7 +116,7 @@ def _bloc_template(horizon: int, columns: int) -> dict[str, Any]:
     labels = (
         alt.Chart()
         .transform_filter(_of_kind("pinned_end"))
-        .mark_text(align="left", dx=3, fontSize=10, color=MUTED)
+        .mark_text(align="left", dx=3, fontSize=10, color=MUTED, limit=120)
         .encode(x=x, y=alt.Y("N:Q", scale=SCALE), text="run:N")
     )
     changes = (
