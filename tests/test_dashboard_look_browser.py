@@ -119,7 +119,7 @@ def test_first_screen_says_what_to_do_and_goes_once_the_run_starts(server, brows
     context, page = open_page(browser, server, 1280, 900)
     hint = page.get_by_test_id("start-hint")
     assert hint.text_content().strip() == START_TEXT
-    legitimacy = page.locator(".view-legitimacy svg")
+    legitimacy = page.locator(".view-legitimacy svg.marks")
     assert "Press Step or Play to start the run" in legitimacy.text_content()
     step(page, 1)
     hint.wait_for(state="detached")
@@ -132,10 +132,10 @@ def test_event_strip_legend_is_never_cut_at_1024_pixels(server, browser, present
     context, page = open_page(browser, server, 1024, 768)
     if presenting:
         present(page)
-    drawing = page.locator(".view-events svg").bounding_box()
-    legend = page.locator(".view-events svg .role-legend").first.bounding_box()
+    drawing = page.locator(".view-events svg.marks").bounding_box()
+    legend = page.locator(".view-events svg.marks .role-legend").first.bounding_box()
     assert within(legend, drawing), (legend, drawing)
-    for label in page.locator(".view-events svg .role-legend-label text").all():
+    for label in page.locator(".view-events svg.marks .role-legend-label text").all():
         assert within(label.bounding_box(), drawing), label.text_content()
     context.close()
 
