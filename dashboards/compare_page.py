@@ -33,6 +33,7 @@ from dashboards.compare_data import (
     shown_differences,
 )
 from dashboards.discover_page import DiscoverView
+from dashboards.help import WithHelp
 from dashboards.metric_labels import metric_label
 from dashboards.registry import touch_seat
 from dashboards.vega import VegaWidget
@@ -159,14 +160,16 @@ def FolderChoice(
     """The results folder select with its Refresh button, or why there is none."""
     with solara.Column(gap="4px") as main:
         with solara.Row(gap="12px", style={"align-items": "center"}):
-            solara.Select("Results folder", values=folders, value=folder)
-            solara.Button(
-                "Refresh",
-                icon_name="mdi-refresh",
-                text=True,
-                on_click=refresh,
-                attributes={"aria-label": "Refresh the list of results folders"},
-            )
+            with WithHelp("results_folder"):
+                solara.Select("Results folder", values=folders, value=folder)
+            with WithHelp("refresh_folders"):
+                solara.Button(
+                    "Refresh",
+                    icon_name="mdi-refresh",
+                    text=True,
+                    on_click=refresh,
+                    attributes={"aria-label": "Refresh the list of results folders"},
+                )
         if not folders:
             solara.Info(
                 f"No results folder in {root}/ yet. Run python run.py batch CONFIG --out DIR "
@@ -203,49 +206,54 @@ def ScenariosView(catalog: Any, folder: str | None) -> solara.Element:
         except UsageError as error:
             problem = str(error)
     with solara.Column(gap="12px") as main:
-        solara.Select("Metric", values=labels, value=metric)
+        with WithHelp("compare_metric"):
+            solara.Select("Metric", values=labels, value=metric)
         if problem:
             solara.Error(problem)
         if data is not None:
             column = metric_from_label(metric.value)
             with solara.Row(gap="12px"):
-                solara.Select(
-                    "Baseline",
-                    values=list(data.all_scenarios),
-                    value=data.baseline,
-                    on_value=baseline.set,
-                )
-                solara.SelectMultiple(
-                    "Scenarios",
-                    values=list(data.scenarios),
-                    all_values=list(data.all_scenarios),
-                    on_value=chosen.set,
-                )
+                with WithHelp("baseline"):
+                    solara.Select(
+                        "Baseline",
+                        values=list(data.all_scenarios),
+                        value=data.baseline,
+                        on_value=baseline.set,
+                    )
+                with WithHelp("compare_scenarios"):
+                    solara.SelectMultiple(
+                        "Scenarios",
+                        values=list(data.scenarios),
+                        all_values=list(data.all_scenarios),
+                        on_value=chosen.set,
+                    )
             with solara.Card("Ensemble mean with 95% band", margin=0):
                 SpecChart(bands_spec(data, column))
             if not data.curves.empty:
                 with solara.Card(f"Paired difference from {data.baseline}", margin=0):
                     SpecChart(differences_spec(data, column, data.baseline))
             if not data.differences.empty:
-                solara.SliderInt(
-                    "Week of the table",
-                    value=data.at,
-                    min=data.steps[0],
-                    max=data.steps[-1],
-                    on_value=week.set,
-                    thumb_label="always",
-                )
+                with WithHelp("table_week"):
+                    solara.SliderInt(
+                        "Week of the table",
+                        value=data.at,
+                        min=data.steps[0],
+                        max=data.steps[-1],
+                        on_value=week.set,
+                        thumb_label="always",
+                    )
                 solara.Markdown(
                     f"**Paired differences in week {data.at}** (bootstrap 95% interval; share "
                     "of seeds with each sign)"
                 )
                 solara.DataFrame(shown_differences(data), items_per_page=20)
-                solara.FileDownload(
-                    data=lambda: data.differences.to_csv(index=False).encode("utf-8"),
-                    filename="differences.csv",
-                    label="Download differences.csv",
-                    mime_type="text/csv",
-                )
+                with WithHelp("download_differences"):
+                    solara.FileDownload(
+                        data=lambda: data.differences.to_csv(index=False).encode("utf-8"),
+                        filename="differences.csv",
+                        label="Download differences.csv",
+                        mime_type="text/csv",
+                    )
     return main
 
 
@@ -263,7 +271,9 @@ def ComparePage(session: Any, open_run: Callable[[Any], None] | None = None) -> 
     view = solara.use_reactive(VIEWS[0])
     solara.use_effect(touch_seat, [folder.value, view.value, refreshed.value])
 
-    with solara.Column(gap="12px", style={"padding": "8px", "max-width": "1100px"}) as main:
+    with solara.Column(
+        gap="12px", style={"padding": "8px", "max-width": "1100px"}, classes=["compare-page"]
+    ) as main:
         solara.Markdown(
             "Compare the scenarios of a results folder written by `run.py batch`: ensemble "
             "means with 95% Monte Carlo bands, and differences from a baseline paired by seed; "
@@ -272,7 +282,8 @@ def ComparePage(session: Any, open_run: Callable[[Any], None] | None = None) -> 
         FolderChoice(
             folders, folder, lambda: refreshed.set(refreshed.value + 1), catalog.folder.name
         )
-        solara.ToggleButtonsSingle(value=view, values=list(VIEWS))
+        with WithHelp("compare_view"):
+            solara.ToggleButtonsSingle(value=view, values=list(VIEWS))
         if view.value == VIEWS[1]:
             DiscoverView(catalog, folder.value, open_run)
         else:

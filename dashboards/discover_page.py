@@ -32,6 +32,7 @@ from dashboards.compare_data import (
     offered_folder,
     without_paths,
 )
+from dashboards.help import WithHelp
 from dashboards.metric_labels import metric_label
 from dashboards.registry import touch_seat
 from experiments.claims import CLAIMS
@@ -225,55 +226,63 @@ def QuestionFields(scenarios: list[str], question: solara.Reactive) -> solara.El
     claims = claim_options(scenarios)
     with solara.Column(gap="4px") as main:
         with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
-            solara.Select(
-                "Claim",
-                values=claims,
-                value=asked.claim if asked.claim in claims else None,
-                on_value=lambda v: update(claim=v),
-            )
-            if asked.claim and asked.claim != A_METRIC:
-                solara.Checkbox(
-                    label="mark where it holds (not where it fails)",
-                    value=asked.holds,
-                    on_value=lambda v: update(holds=bool(v)),
-                )
-            solara.InputInt(
-                "Week (empty: the claim's, else the last)",
-                value=asked.week,
-                optional=True,
-                continuous_update=True,
-                on_value=lambda v: update(week=v),
-            )
-        if asked.claim == A_METRIC:
-            with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
+            with WithHelp("claim"):
                 solara.Select(
-                    "Metric",
-                    values=list(metric_choices()),
-                    value=asked.metric or None,
-                    on_value=lambda v: update(metric=v),
+                    "Claim",
+                    values=claims,
+                    value=asked.claim if asked.claim in claims else None,
+                    on_value=lambda v: update(claim=v),
                 )
-                solara.ToggleButtonsSingle(
-                    value=asked.side, values=list(SIDES), on_value=lambda v: update(side=v)
-                )
-                solara.InputFloat(
-                    "Threshold",
-                    value=asked.threshold,
+            if asked.claim and asked.claim != A_METRIC:
+                with WithHelp("claim_holds"):
+                    solara.Checkbox(
+                        label="mark where it holds (not where it fails)",
+                        value=asked.holds,
+                        on_value=lambda v: update(holds=bool(v)),
+                    )
+            with WithHelp("discover_week"):
+                solara.InputInt(
+                    "Week (empty: the claim's, else the last)",
+                    value=asked.week,
                     optional=True,
                     continuous_update=True,
-                    on_value=lambda v: update(threshold=v),
+                    on_value=lambda v: update(week=v),
                 )
-                solara.Select(
-                    "Scenario",
-                    values=scenarios,
-                    value=asked.scenario or scenarios[0],
-                    on_value=lambda v: update(scenario=v),
-                )
-                solara.Select(
-                    "Paired against",
-                    values=[NO_BASELINE, *scenarios],
-                    value=asked.baseline or NO_BASELINE,
-                    on_value=lambda v: update(baseline="" if v == NO_BASELINE else v),
-                )
+        if asked.claim == A_METRIC:
+            with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
+                with WithHelp("discover_metric"):
+                    solara.Select(
+                        "Metric",
+                        values=list(metric_choices()),
+                        value=asked.metric or None,
+                        on_value=lambda v: update(metric=v),
+                    )
+                with WithHelp("threshold_side"):
+                    solara.ToggleButtonsSingle(
+                        value=asked.side, values=list(SIDES), on_value=lambda v: update(side=v)
+                    )
+                with WithHelp("threshold"):
+                    solara.InputFloat(
+                        "Threshold",
+                        value=asked.threshold,
+                        optional=True,
+                        continuous_update=True,
+                        on_value=lambda v: update(threshold=v),
+                    )
+                with WithHelp("discover_scenario"):
+                    solara.Select(
+                        "Scenario",
+                        values=scenarios,
+                        value=asked.scenario or scenarios[0],
+                        on_value=lambda v: update(scenario=v),
+                    )
+                with WithHelp("paired_against"):
+                    solara.Select(
+                        "Paired against",
+                        values=[NO_BASELINE, *scenarios],
+                        value=asked.baseline or NO_BASELINE,
+                        on_value=lambda v: update(baseline="" if v == NO_BASELINE else v),
+                    )
     return main
 
 
@@ -299,12 +308,14 @@ def BoxCard(
             except UsageError:
                 replay = None
             if replay is not None:
-                solara.Button(
-                    f"Open design point {replay.design_point} (seed {replay.seed}) on the Live tab",
-                    color="primary",
-                    on_click=lambda: open_run(replay),
-                    attributes={"data-testid": f"open-box-{box.number}"},
-                )
+                with WithHelp("open_box"):
+                    solara.Button(
+                        f"Open design point {replay.design_point} (seed {replay.seed}) "
+                        "on the Live tab",
+                        color="primary",
+                        on_click=lambda: open_run(replay),
+                        attributes={"data-testid": f"open-box-{box.number}"},
+                    )
     return main
 
 
@@ -350,7 +361,8 @@ def DiscoverView(
             solara.Error(unusable)
         elif folder:
             QuestionFields(scenarios, question)
-            solara.Button("Find the boxes", color="primary", on_click=run)
+            with WithHelp("find_boxes"):
+                solara.Button("Find the boxes", color="primary", on_click=run)
             if problem.value:
                 solara.Error(problem.value)
             discovery: Discovery | None = found.value

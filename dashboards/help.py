@@ -1,5 +1,5 @@
 # ruff: noqa: N802  (Solara components are named in CamelCase, as React components)
-"""What every control, chart and headline figure of the live page means, in plain words.
+"""What every control, chart and headline figure of the dashboard means, in plain words.
 
 `CONTROL_HELP` holds a help text per control, keyed by the control's name; `WithHelp` wraps a
 control in a tooltip with its text (and marks it ``data-help``, so a test can find a control
@@ -61,8 +61,40 @@ CONTROL_HELP: dict[str, str] = {
     "show_controls": "Show or hide the interventions, the set-up and saving.",
     "data": "Show the numbers behind this chart as a table, with a CSV download.",
     "true_red_line": "Show where A's red line really is (the negotiator does not know it).",
+    "axes": (
+        "Whole scale: legitimacy and shares from 0 to 1. Close-up: the range around the run's "
+        "start, fixed while it plays (it only widens if a value leaves it), so small moves show."
+    ),
+    "results_folder": "A results folder written by run.py batch into the dashboard's folder.",
+    "refresh_folders": "List the results folders again (after a new batch has finished).",
+    "compare_view": (
+        "Scenarios: bands and paired differences per scenario. Discover: where in a swept "
+        "batch a claim fails."
+    ),
+    "compare_metric": "The output compared across scenarios (the charts and the table).",
+    "baseline": "The scenario the others are measured against, seed by seed.",
+    "compare_scenarios": "Which scenarios the charts and the table show.",
+    "table_week": "The week the table of paired differences reads.",
+    "download_differences": "Download the table of paired differences as CSV.",
+    "claim": (
+        "A claim of the essay to test over the sweep, or a metric past a threshold of your own."
+    ),
+    "claim_holds": "Mark the design points where the claim holds instead of where it fails.",
+    "discover_week": "The week read (empty: the claim's own week, else the run's last).",
+    "discover_metric": "The output whose value marks a design point.",
+    "threshold_side": "Mark the points whose value lies below, or above, the threshold.",
+    "threshold": "The value that marks a design point (in the metric's own units).",
+    "discover_scenario": "The scenario whose runs are read.",
+    "paired_against": (
+        "Subtract this scenario's value on the same seeds (none: the scenario's own value)."
+    ),
+    "find_boxes": "Run PRIM over the sweep: find the parameter ranges holding the marked points.",
+    "open_box": (
+        "Open this box's representative run on the Live tab, to play it week by week "
+        "(the current live run is replaced)."
+    ),
 }
-"""Help text of every control of the live page, by control name."""
+"""Help text of every control of the live page and the Compare tab, by control name."""
 
 ACTION_HELP: dict[Action, str] = {
     Action.ENGAGE: "take part in the talks in good faith",
@@ -111,11 +143,11 @@ CHART_HELP: dict[str, str] = {
     ),
     "red_line": (
         "Narrows while the two sides talk (each round reveals something); widens little while "
-        "they do not."
+        "they do not. Rules mark changes of action, as on the legitimacy chart."
     ),
     "blocs": (
         "Blocs read the same events differently: exposure to the media, scepticism of sanctions "
-        "and their starting tilt."
+        "and their starting tilt. Rules mark changes of action, as on the legitimacy chart."
     ),
     "gap": (
         "Moves as observers update: a side's actions and the media shift the whole shape; "

@@ -97,7 +97,7 @@ def page_css() -> str:
 .presenting .kpi .kpi-label {{ font-size: 15px; }}
 .presenting .kpi .kpi-value {{ font-size: 30px; }}
 .presenting .kpi .kpi-delta {{ font-size: 14px; }}
-.presenting .data-behind, .presenting .chart-help,
+.presenting .data-behind, .presenting .chart-help, .presenting .chart-axes,
 .presenting .start-hint {{ display: none !important; }}
 .top-pair {{ display: grid; grid-template-columns: minmax(0, 1fr); gap: 12px; }}
 .presenting .top-pair {{ grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); }}

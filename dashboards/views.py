@@ -23,6 +23,7 @@ import pandas as pd
 import solara
 from mesa.visualization.utils import update_counter
 
+from dashboards.axes_choice import AxesChoice, close_up_of
 from dashboards.charts.current import (
     gap_data,
     gap_spec,
@@ -63,6 +64,7 @@ class ChartView:
         data: the table behind the chart (shown on request and offered as CSV).
         filename: the name of the CSV download.
         switch: the label of a switch whose value `spec` takes (off at first), or None.
+        axes: whether the chart offers a close-up y axis (`spec` takes it after the switch).
     """
 
     key: str
@@ -72,6 +74,7 @@ class ChartView:
     data: Callable[[Snapshot], pd.DataFrame]
     filename: str
     switch: str | None = None
+    axes: bool = False
 
 
 CHARTS: tuple[ChartView, ...] = (
@@ -82,6 +85,7 @@ CHARTS: tuple[ChartView, ...] = (
         legitimacy_spec,
         legitimacy_data,
         "legitimacy.csv",
+        axes=True,
     ),
     ChartView(
         "narrative",
@@ -91,6 +95,7 @@ CHARTS: tuple[ChartView, ...] = (
         narrative_spec,
         narrative_data,
         "narrative.csv",
+        axes=True,
     ),
     ChartView(
         "crisis",
@@ -252,12 +257,16 @@ def ChartCard(
     switched, set_switched = solara.use_state(False)
     classes = ["view-card", f"view-{chart.key}"]
     with solara.Card(chart.title, subtitle=chart.caption, margin=0, classes=classes) as main:
+        options: list[Any] = []
         if chart.switch is not None:
             with WithHelp("true_red_line"):
                 solara.Switch(label=chart.switch, value=switched, on_value=set_switched)
-            VegaChart(chart.spec, source, switched, download=chart.key)
-        else:
-            VegaChart(chart.spec, source, download=chart.key)
+            options.append(switched)
+        if chart.axes:
+            options.append(close_up_of(chart.key).value)
+        VegaChart(chart.spec, source, *options, download=chart.key)
+        if chart.axes:
+            AxesChoice(close_up_of(chart.key))
         solara.Text(f"What moves it: {CHART_HELP[chart.key]}", classes=["chart-help"])
         if below is not None:
             below()

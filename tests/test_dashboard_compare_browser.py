@@ -1,8 +1,9 @@
 """The Compare tab in headless Chromium, on the results folder given by ``--results``.
 
 One server on a temporary results folder holding a tiny swept batch (8 design points, 2
-replicates, 12 weeks, 40 observers): the Compare tab opens the folder and draws its bands, and
-the Discover view lists a box and opens its run on the Live tab.
+replicates, 12 weeks, 40 observers): the Compare tab opens the folder and draws its bands, every
+control of its two views carries help, and the Discover view lists a box and opens its run on
+the Live tab.
 """
 
 from __future__ import annotations
@@ -75,6 +76,41 @@ def test_the_compare_tab_opens_the_folder_given_by_results(page):
     assert "Week of the table" in page.content()
 
 
+CONTROLS = (
+    ".compare-page button, .compare-page input, .compare-page [role=slider], "
+    ".compare-page [role=switch], .compare-page [role=checkbox]"
+)
+"""Every control of the Compare tab."""
+
+TABLES = ".v-data-table, .v-data-footer, .vega-embed"
+"""Where a table's own paging and a chart's own menu live (not the page's controls)."""
+
+WITHOUT_HELP = f"""() => [...document.querySelectorAll('{CONTROLS}')]
+    .filter(e => !e.closest('[data-help]') && !e.closest('{TABLES}'))
+    .map(e => (e.getAttribute('aria-label') || e.textContent || e.outerHTML).trim())"""
+
+
+def assert_every_control_has_help(page) -> None:
+    """No control of the Compare tab lies outside a help wrapper."""
+    assert page.locator(CONTROLS).count() > 3
+    assert page.evaluate(WITHOUT_HELP) == []
+
+
+def test_every_control_of_both_views_has_a_help_tooltip(page):
+    page.get_by_text("Download differences.csv").wait_for()
+    assert_every_control_has_help(page)
+    wrapper = page.locator("[data-help='baseline']")
+    text = wrapper.get_attribute("aria-description")
+    assert text
+    wrapper.hover()
+    page.locator(".v-tooltip__content.menuable__content__active", has_text=text).wait_for()
+    page.mouse.move(0, 0)
+    page.get_by_role("button", name="Discover", exact=True).click()
+    choose(page, "Claim", "a metric past a threshold")
+    page.get_by_label("Threshold").wait_for()
+    assert_every_control_has_help(page)
+
+
 def test_the_discover_view_lists_a_box_and_opens_its_run_on_the_live_tab(page, root):
     frame = open_results(root / "swept").timeseries(["legitimacy_negotiator"], [("step", "==", 12)])
     walks = frame[frame["scenario"] == "adversary_walks"]
@@ -87,6 +123,7 @@ def test_the_discover_view_lists_a_box_and_opens_its_run_on_the_live_tab(page, r
     page.get_by_label("Threshold").fill(f"{threshold:.6f}")
     page.get_by_role("button", name="Find the boxes").click()
     page.get_by_text("Box 1: coverage").first.wait_for()
+    assert_every_control_has_help(page)
     page.get_by_test_id("open-box-1").click()
     page.get_by_text("Week 0 of 12").wait_for()  # the Live tab, on the box's run
     page.get_by_role("button", name="Step").click()

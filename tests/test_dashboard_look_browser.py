@@ -133,9 +133,9 @@ def test_event_strip_legend_is_never_cut_at_1024_pixels(server, browser, present
     if presenting:
         present(page)
     drawing = page.locator(".view-events svg.marks").bounding_box()
-    legend = page.locator(".view-events svg .role-legend").first.bounding_box()
+    legend = page.locator(".view-events svg.marks .role-legend").first.bounding_box()
     assert within(legend, drawing), (legend, drawing)
-    for label in page.locator(".view-events svg .role-legend-label text").all():
+    for label in page.locator(".view-events svg.marks .role-legend-label text").all():
         assert within(label.bounding_box(), drawing), label.text_content()
     context.close()
 

@@ -1,6 +1,7 @@
 """The charts of the run week by week: legitimacy, narrative, crisis, red line and blocs.
 
-Each has its data (the table behind it, plain DataFrames) and its Vega-Lite spec of a snapshot.
+Each has its data (the table behind it, plain DataFrames) and its Vega-Lite spec of a snapshot;
+the per-bloc panels are in `dashboards.charts.blocs`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from dashboards.charts.blocs import bloc_data, bloc_spec
 from dashboards.charts.kit import (
     HEIGHT,
     PINNED_OPACITY,
@@ -32,6 +34,7 @@ from dashboards.charts.kit import (
     start_hint,
     week_axis,
 )
+from dashboards.charts.zoom import WHOLE, snapshot_domain
 from dashboards.snapshot import Snapshot
 from experiments.palette import (
     ADVERSARY_COLOUR,
@@ -43,6 +46,19 @@ from experiments.palette import (
     REDDISH_PURPLE,
     RULE,
 )
+
+__all__ = [
+    "bloc_data",
+    "bloc_spec",
+    "crisis_data",
+    "crisis_spec",
+    "legitimacy_data",
+    "legitimacy_spec",
+    "narrative_data",
+    "narrative_spec",
+    "redline_data",
+    "redline_spec",
+]
 
 
 def legitimacy_data(snap: Snapshot) -> pd.DataFrame:
@@ -67,20 +83,21 @@ def redline_data(snap: Snapshot) -> pd.DataFrame:
     return snap.redline.copy()
 
 
-def bloc_data(snap: Snapshot) -> pd.DataFrame:
-    """Mean legitimacy of each side per bloc and week."""
-    return snap.blocs[["step", "bloc", "legitimacy_negotiator", "legitimacy_adversary"]].copy()
+def y_scale(domain: tuple[float, float]) -> alt.Scale:
+    """A fixed y scale over `domain`: the whole 0 to 1, or a close-up (`dashboards.charts.zoom`).
+
+    Either way the axis stays put while the run plays.
+    """
+    return alt.Scale(domain=list(domain), nice=False)
 
 
-LEGITIMACY = alt.Scale(domain=[0, 1], nice=False)
-"""Legitimacy runs from 0 to 1: the axis stays put while the run plays."""
-
-SHARE = alt.Scale(domain=[0, 1], nice=False)
-"""Shares and indices from 0 to 1."""
+def _domain(snap: Snapshot, columns: dict[str, str], close_up: bool) -> tuple[float, float]:
+    return snapshot_domain(snap, columns.values()) if close_up else WHOLE
 
 
 @functools.cache
-def _legitimacy_template(horizon: int) -> dict[str, Any]:
+def _legitimacy_template(horizon: int, domain: tuple[float, float]) -> dict[str, Any]:
+    scale = y_scale(domain)
     colour = alt.Color("side:N", scale=SIDE_SCALE, title=None)
     x = week_axis(horizon)
     lines = (
@@ -90,7 +107,7 @@ def _legitimacy_template(horizon: int) -> dict[str, Any]:
         .mark_line(strokeWidth=2.5)
         .encode(
             x=x,
-            y=alt.Y("legitimacy:Q", title="Mean legitimacy (0 to 1)", scale=LEGITIMACY),
+            y=alt.Y("legitimacy:Q", title="Mean legitimacy (0 to 1)", scale=scale),
             color=colour,
             tooltip=[WEEK, "side:N", alt.Tooltip("legitimacy:Q", format=".3f")],
         )
@@ -102,7 +119,7 @@ def _legitimacy_template(horizon: int) -> dict[str, Any]:
         .mark_line(strokeWidth=1.5, opacity=PINNED_OPACITY)
         .encode(
             x=x,
-            y=alt.Y("legitimacy:Q", scale=LEGITIMACY),
+            y=alt.Y("legitimacy:Q", scale=scale),
             color=colour,
             detail="run:N",
             tooltip=[
@@ -116,27 +133,32 @@ def _legitimacy_template(horizon: int) -> dict[str, Any]:
     layers = [
         change_layer(horizon, colour),
         pinned,
-        pinned_label_layer(LEGITIMACY),
+        pinned_label_layer(scale),
         lines,
-        hint_layer(LEGITIMACY),
+        hint_layer(scale),
     ]
     return finish(alt.layer(*layers).properties(width="container", height=HEIGHT))
 
 
-def legitimacy_spec(snap: Snapshot) -> dict[str, Any]:
-    """Legitimacy of both sides over time; a rule at every change of either side's action."""
+def legitimacy_spec(snap: Snapshot, close_up: bool = False) -> dict[str, Any]:
+    """Legitimacy of both sides over time; a rule at every change of either side's action.
+
+    `close_up` frames the y axis around the run's start (`dashboards.charts.zoom`) instead of
+    the whole 0 to 1.
+    """
     data = legitimacy_data(snap)
     last = data.iloc[-1]
     columns = {"N": "legitimacy_negotiator", "A": "legitimacy_adversary"}
+    domain = _domain(snap, columns, close_up)
     return chart_spec(
         snap,
-        _legitimacy_template(snap.horizon),
+        _legitimacy_template(snap.horizon, domain),
         {
             "series": compact(data, {"step": "step", **columns}),
             "changes": change_marks(snap),
             "pinned": pinned_series(snap.pinned_timeseries, columns),
             "pinned_end": pinned_ends(snap.pinned_timeseries, "legitimacy_negotiator"),
-            "hint": start_hint(snap),
+            "hint": start_hint(snap, sum(domain) / 2),
         },
         f"Mean legitimacy by week. Week {snap.step}: negotiator "
         f"{last['legitimacy_negotiator']:.3f}, adversary {last['legitimacy_adversary']:.3f}."
@@ -152,11 +174,14 @@ def _two_lines_template(
     title: str,
     reference: float,
     percent: bool,
+    domain: tuple[float, float] = WHOLE,
 ) -> dict[str, Any]:
+    scale = y_scale(domain)
     codes = {"a": labels[0], "b": labels[1]}
     x = week_axis(horizon)
     value_format = ".1%" if percent else ".3f"
-    y = alt.Y("value:Q", title=title, scale=SHARE, axis=alt.Axis(format="%" if percent else ".1f"))
+    axis = alt.Axis(format="%" if percent else ".1f")
+    y = alt.Y("value:Q", title=title, scale=scale, axis=axis)
     colour = alt.Color(
         "measure:N", scale=alt.Scale(domain=list(labels), range=list(colours)), title=None
     )
@@ -183,7 +208,7 @@ def _two_lines_template(
         .mark_line(strokeWidth=1.5, opacity=PINNED_OPACITY)
         .encode(
             x=x,
-            y=alt.Y("value:Q", scale=SHARE),
+            y=alt.Y("value:Q", scale=scale),
             color=colour,
             detail="run:N",
             tooltip=[
@@ -195,12 +220,12 @@ def _two_lines_template(
         )
     )
     changes = change_layer(horizon, alt.Color("side:N", scale=SIDE_SCALE, legend=None))
-    layers = [changes, pinned, pinned_label_layer(SHARE), lines, hint_layer(SHARE)]
+    layers = [changes, pinned, pinned_label_layer(scale), lines, hint_layer(scale)]
     if reference >= 0:
         ref = (
             alt.Chart(alt.NamedData("reference"))
-            .mark_rule(color=RULE, strokeDash=[2, 2])
-            .encode(y=alt.Y("value:Q", scale=SHARE))
+            .mark_rule(color=RULE, strokeDash=[2, 2], clip=True)
+            .encode(y=alt.Y("value:Q", scale=scale))
         )
         layers.insert(0, ref)
     chart = alt.layer(*layers).resolve_scale(color="independent", strokeDash="independent")
@@ -213,7 +238,9 @@ def _measures(frame: pd.DataFrame, columns: dict[str, str]) -> list[dict[str, An
     return compact(frame, {"step": "step", "a": first, "b": second})
 
 
-def _two_lines_data(snap: Snapshot, data: pd.DataFrame, columns: dict[str, str]) -> dict:
+def _two_lines_data(
+    snap: Snapshot, data: pd.DataFrame, columns: dict[str, str], domain: tuple[float, float]
+) -> dict:
     """The datasets of a two-line chart: this run, the pinned runs, changes and the hint."""
     first, second = columns.values()
     return {
@@ -221,7 +248,7 @@ def _two_lines_data(snap: Snapshot, data: pd.DataFrame, columns: dict[str, str])
         "changes": change_marks(snap),
         "pinned": pinned_series(snap.pinned_timeseries, {"a": first, "b": second}),
         "pinned_end": pinned_ends(snap.pinned_timeseries, first),
-        "hint": start_hint(snap),
+        "hint": start_hint(snap, sum(domain) / 2),
     }
 
 
@@ -232,18 +259,22 @@ _NARRATIVE = {
 _CRISIS = {"salience": "salience", "crisis index": "crisis_index"}
 
 
-def narrative_spec(snap: Snapshot) -> dict[str, Any]:
-    """Narrative share and blame on the adversary over time, in percent, against an even split."""
+def narrative_spec(snap: Snapshot, close_up: bool = False) -> dict[str, Any]:
+    """Narrative share and blame on the adversary over time, in percent, against an even split.
+
+    `close_up` frames the y axis around the run's start (`dashboards.charts.zoom`).
+    """
     data = narrative_data(snap)
     last = data.iloc[-1]
     colours = (INK, BLUISH_GREEN)
+    domain = _domain(snap, _NARRATIVE, close_up)
     template = _two_lines_template(
-        snap.horizon, tuple(_NARRATIVE), colours, "Share of observers", 0.5, True
+        snap.horizon, tuple(_NARRATIVE), colours, "Share of observers", 0.5, True, domain
     )
     return chart_spec(
         snap,
         template,
-        {**_two_lines_data(snap, data, _NARRATIVE), "reference": [{"value": 0.5}]},
+        {**_two_lines_data(snap, data, _NARRATIVE, domain), "reference": [{"value": 0.5}]},
         f"Narrative share and blame by week. Week {snap.step}: narrative share "
         f"{last['narrative_share']:.1%}, blame on the adversary {last['blame_adversary']:.1%}."
         + pinned_words(snap),
@@ -261,7 +292,7 @@ def crisis_spec(snap: Snapshot) -> dict[str, Any]:
     return chart_spec(
         snap,
         template,
-        _two_lines_data(snap, data, _CRISIS),
+        _two_lines_data(snap, data, _CRISIS, WHOLE),
         f"Salience and crisis index by week. Week {snap.step}: salience "
         f"{last['salience']:.3f}, crisis index {last['crisis_index']:.4f}." + pinned_words(snap),
     )
@@ -308,7 +339,8 @@ def _redline_template(horizon: int, show_true: bool) -> dict[str, Any]:
             ],
         )
     )
-    layers = [band, line, pinned, pinned_label_layer(y_scale)]
+    changes = change_layer(horizon, alt.Color("side:N", scale=SIDE_SCALE, legend=None))
+    layers = [changes, band, line, pinned, pinned_label_layer(y_scale)]
     if show_true:
         truth = (
             alt.Chart(alt.NamedData("truth"))
@@ -327,7 +359,10 @@ def _redline_template(horizon: int, show_true: bool) -> dict[str, Any]:
 
 
 def redline_spec(snap: Snapshot, show_true: bool) -> dict[str, Any]:
-    """The negotiator's estimate of the adversary's red line with its 95% band over time."""
+    """The negotiator's estimate of the adversary's red line with its 95% band over time.
+
+    A rule marks every change of either side's action, as on the other time charts.
+    """
     data = redline_data(snap)
     last = data.iloc[-1]
     text = (
@@ -336,6 +371,7 @@ def redline_spec(snap: Snapshot, show_true: bool) -> dict[str, Any]:
     )
     datasets: dict[str, list] = {
         "estimate": records(data),
+        "changes": change_marks(snap),
         "pinned": pinned_series(snap.pinned_redline, {"estimate": "estimate"}),
         "pinned_end": pinned_ends(snap.pinned_redline, "estimate"),
     }
@@ -344,50 +380,3 @@ def redline_spec(snap: Snapshot, show_true: bool) -> dict[str, Any]:
         text += f"; true red line {snap.true_red_line:.3f}"
     template = _redline_template(snap.horizon, show_true)
     return chart_spec(snap, template, datasets, text + "." + pinned_words(snap))
-
-
-@functools.cache
-def _bloc_template(horizon: int, columns: int) -> dict[str, Any]:
-    chart = (
-        alt.Chart(alt.NamedData("series"))
-        .transform_fold(list(SIDE_CODES), as_=["code", "legitimacy"])
-        .transform_calculate(side=labelled(SIDE_CODES))
-        .mark_line(strokeWidth=2)
-        .encode(
-            x=alt.X(
-                "step:Q",
-                title=None,
-                scale=alt.Scale(domain=[0, horizon], nice=False),
-                axis=alt.Axis(values=[0, horizon // 2, horizon], format="d"),
-            ),
-            y=alt.Y("legitimacy:Q", title="Mean legitimacy", scale=LEGITIMACY),
-            color=alt.Color("side:N", scale=SIDE_SCALE, title=None),
-            tooltip=["bloc:N", WEEK, "side:N", alt.Tooltip("legitimacy:Q", format=".3f")],
-        )
-        .properties(width=175, height=85)
-        .facet(facet=alt.Facet("bloc:N", title=None), columns=columns)
-    )
-    return finish(chart)
-
-
-def bloc_spec(snap: Snapshot) -> dict[str, Any]:
-    """Legitimacy of both sides in each bloc over time (one small panel per bloc)."""
-    data = bloc_data(snap)
-    series = compact(
-        data,
-        {"step": "step", "bloc": "bloc", "N": "legitimacy_negotiator", "A": "legitimacy_adversary"},
-    )
-    now = data[data["step"] == snap.step]
-    parts = [
-        f"{b}: N {n:.3f}, A {a:.3f}"
-        for b, n, a in zip(
-            now["bloc"], now["legitimacy_negotiator"], now["legitimacy_adversary"], strict=True
-        )
-    ]
-    blocs = data["bloc"].nunique()
-    return chart_spec(
-        snap,
-        _bloc_template(snap.horizon, min(2, max(1, blocs))),
-        {"series": series},
-        f"Legitimacy per bloc by week. Week {snap.step}: " + "; ".join(parts) + ".",
-    )
