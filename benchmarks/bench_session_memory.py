@@ -12,46 +12,20 @@ and once with one session open. If closed sessions were kept, each would add its
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-import psutil
-
-from dashboards.browser import CHROMIUM, CHROMIUM_ARGS, start_dashboard
+from dashboards.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    server_process,
+    settled_rss,
+    start_dashboard,
+)
 
 WEEKS = 3
-
-
-def server_process(pid: int) -> psutil.Process:
-    """The `dashboards.server` process started under `run.py dashboard` (process `pid`)."""
-    for child in psutil.Process(pid).children(recursive=True):
-        if "dashboards.server" in " ".join(child.cmdline()):
-            return child
-    raise RuntimeError("no dashboards.server process found")
-
-
-def kernels(port: int) -> int:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/resourcez", timeout=10) as response:
-        return json.load(response)["kernels"]["total"]
-
-
-def settled(server: psutil.Process, port: int, live: int, timeout: float = 90.0) -> float:
-    """RSS in MiB once the server holds `live` sessions and three readings agree."""
-    deadline = time.monotonic() + timeout
-    while kernels(port) != live and time.monotonic() < deadline:
-        time.sleep(0.3)
-    readings = [server.memory_info().rss / 2**20]
-    while time.monotonic() < deadline:
-        time.sleep(1.5)
-        readings.append(server.memory_info().rss / 2**20)
-        if len(readings) >= 3 and max(readings[-3:]) - min(readings[-3:]) < 1.0:
-            break
-    return readings[-1]
 
 
 def open_session(browser, url: str):
@@ -90,17 +64,17 @@ def main() -> None:
             browser = playwright.chromium.launch(
                 executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
             )
-            idle = settled(server, served.port, 0)
+            idle = settled_rss(server, served.port, kernels=0, timeout=90.0)
             print(f"idle, no session yet            RSS {idle:7.1f} MiB", flush=True)
             page = open_session(browser, served.url)
-            one = settled(server, served.port, 1)
+            one = settled_rss(server, served.port, kernels=1, timeout=90.0)
             print(f"first session open              RSS {one:7.1f} MiB", flush=True)
             close_session(page)
-            after = [settled(server, served.port, 0)]
+            after = [settled_rss(server, served.port, kernels=0, timeout=90.0)]
             print(f"after 1 session closed          RSS {after[0]:7.1f} MiB", flush=True)
             for n in range(2, args.sessions + 1):
                 close_session(open_session(browser, served.url))
-                after.append(settled(server, served.port, 0))
+                after.append(settled_rss(server, served.port, kernels=0, timeout=90.0))
                 print(f"after {n:>2} sessions closed        RSS {after[-1]:7.1f} MiB", flush=True)
             browser.close()
     print(f"one open session holds {one - idle:.1f} MiB; load {os.getloadavg()[0]:.1f}")

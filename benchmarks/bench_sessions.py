@@ -13,37 +13,26 @@ second N would add as much memory as the first; if they are freed, the second N 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import time
-import urllib.request
 
-import psutil
-
-from dashboards.browser import CHROMIUM, CHROMIUM_ARGS, start_dashboard
+from dashboards.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    live_kernels,
+    server_process,
+    start_dashboard,
+)
 
 STEPS = 10
 
 
-def server_process(pid: int) -> psutil.Process:
-    """The `dashboards.server` process started under `run.py dashboard` (process `pid`)."""
-    for child in psutil.Process(pid).children(recursive=True):
-        if "dashboards.server" in " ".join(child.cmdline()):
-            return child
-    raise RuntimeError("no dashboards.server process found")
-
-
-def kernels(port: int) -> int:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/resourcez", timeout=10) as response:
-        return json.load(response)["kernels"]["total"]
-
-
 def wait_for_kernels(port: int, count: int, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
-    while kernels(port) != count:
+    while live_kernels(port) != count:
         if time.monotonic() > deadline:
-            raise RuntimeError(f"expected {count} live kernels, found {kernels(port)}")
+            raise RuntimeError(f"expected {count} live kernels, found {live_kernels(port)}")
         time.sleep(0.5)
 
 

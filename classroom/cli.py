@@ -23,15 +23,15 @@ from types import FrameType
 from classroom.hall import JOIN_URL_ENV, LECTURER_KEY_ENV
 from dashboards.catalog import CONFIG_ENV
 from dashboards.cli import (
-    DEFAULT_CONFIG,
     ROOT,
     access_token,
+    add_serving_arguments,
     check_address,
     server_command,
 )
 from dashboards.guard import WILDCARD_HOSTS, is_loopback
 from dashboards.server import TOKEN_ENV, solara_settings
-from experiments.clitypes import EXIT_FAILED, EXIT_OK, port_number
+from experiments.clitypes import EXIT_FAILED, EXIT_OK
 
 APP = "classroom.app"
 """The Solara app the classroom server serves."""
@@ -139,25 +139,5 @@ def register(commands: argparse._SubParsersAction) -> None:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    classroom.add_argument(
-        "config",
-        nargs="?",
-        default=DEFAULT_CONFIG,
-        type=Path,
-        metavar="CONFIG",
-        help="YAML config file (default: configs/baseline.yaml)",
-    )
-    classroom.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
-    )
-    classroom.add_argument(
-        "--port", type=port_number, default=8766, metavar="N", help="port (default: 8766)"
-    )
-    classroom.add_argument(
-        "--token",
-        default=None,
-        metavar="TOKEN",
-        help=f"access token the browsers must present (default: ${TOKEN_ENV}, else a random "
-        "one when --host is not a loopback address, none on loopback)",
-    )
+    add_serving_arguments(classroom, port=8766)
     classroom.set_defaults(handler=cmd_classroom)

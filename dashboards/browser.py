@@ -163,11 +163,16 @@ def start_dashboard(config: str = "configs/baseline.yaml", *options: str) -> Ite
         wait_until_up(served.url, process)
         yield served
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGINT)
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        except ProcessLookupError:
-            pass
+        stop_group(process)
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """Stop a server started in its own process group: Ctrl-C, then a kill after 15 s."""
+    try:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass

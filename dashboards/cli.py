@@ -237,35 +237,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    dashboard.add_argument(
-        "config",
-        nargs="?",
-        default=DEFAULT_CONFIG,
-        type=Path,
-        metavar="CONFIG",
-        help="YAML config file (default: configs/baseline.yaml)",
-    )
-    dashboard.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="address to listen on (default: 127.0.0.1, this machine only)",
-    )
-    dashboard.add_argument(
-        "--port", type=port_number, default=8765, metavar="N", help="port (default: 8765)"
-    )
+    add_serving_arguments(dashboard, port=8765)
     dashboard.add_argument(
         "--results",
         default=Path("results"),
         type=Path,
         metavar="DIR",
         help="folder whose results folders the Compare tab offers (default: ./results)",
-    )
-    dashboard.add_argument(
-        "--token",
-        default=None,
-        metavar="TOKEN",
-        help=f"access token the browser must present (default: ${TOKEN_ENV}, else a random "
-        "one when --host is not a loopback address, none on loopback)",
     )
     dashboard.add_argument(
         "--max-sessions",
@@ -299,3 +277,30 @@ def register(commands: argparse._SubParsersAction) -> None:
         f"(default: {DEFAULT_IDLE_MINUTES:g})",
     )
     dashboard.set_defaults(handler=cmd_dashboard)
+
+
+def add_serving_arguments(parser: argparse.ArgumentParser, port: int) -> None:
+    """The arguments of a command that serves pages: CONFIG, ``--host``, ``--port``, ``--token``."""
+    parser.add_argument(
+        "config",
+        nargs="?",
+        default=DEFAULT_CONFIG,
+        type=Path,
+        metavar="CONFIG",
+        help="YAML config file (default: configs/baseline.yaml)",
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only)",
+    )
+    parser.add_argument(
+        "--port", type=port_number, default=port, metavar="N", help=f"port (default: {port})"
+    )
+    parser.add_argument(
+        "--token",
+        default=None,
+        metavar="TOKEN",
+        help=f"access token the browsers must present (default: ${TOKEN_ENV}, else a random "
+        "one when --host is not a loopback address, none on loopback)",
+    )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -15,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from dashboards.browser import free_port, wait_until_up
+from dashboards.browser import free_port, stop_group, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,11 +85,4 @@ def start_classroom(config: Path, *options: str) -> Iterator[Classroom]:
         wait_until_up(served.participants, process)
         yield served
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGINT)
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        except ProcessLookupError:
-            pass
+        stop_group(process)

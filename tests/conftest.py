@@ -20,3 +20,18 @@ def short_copy(tmp_path, short_reference) -> tuple[Path, Path]:
     """SHORT's config file, and a copy of its finished batch in tmp_path/out/short to change."""
     shutil.copytree(short_reference, tmp_path / "out" / "short")
     return write_config(tmp_path, SHORT), tmp_path / "out" / "short"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian chromium (playwright), one per test module; a test opens its contexts."""
+    from playwright.sync_api import sync_playwright
+
+    from dashboards.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
+        )
+        yield chromium
+        chromium.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboards.browser import CHROMIUM, CHROMIUM_ARGS, serve_dashboard
+from dashboards.browser import CHROMIUM, serve_dashboard
 
 ROOT = Path(__file__).resolve().parents[1]
 VIEWS = 9  # charts on the live page, each dated by data-week once drawn
@@ -25,18 +25,6 @@ pytestmark = pytest.mark.skipif(
 def server():
     with serve_dashboard() as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
-        )
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser, url, elsewhere=None):

@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from dashboards.browser import CHROMIUM, CHROMIUM_ARGS, serve_dashboard
+from dashboards.browser import CHROMIUM, serve_dashboard
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (CI installs it)"
@@ -23,18 +23,6 @@ PAUSE_TRIES = 20
 def server():
     with serve_dashboard() as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
-        )
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser, url):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboards.browser import CHROMIUM, CHROMIUM_ARGS, serve_dashboard
+from dashboards.browser import CHROMIUM, serve_dashboard
 from dashboards.look import START_TEXT
 from experiments.palette import AA_TEXT, contrast_ratio
 
@@ -23,18 +23,6 @@ pytestmark = pytest.mark.skipif(
 def server():
     with serve_dashboard() as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
-        )
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser, url, width, height, failed=None):

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dashboards.browser import CHROMIUM, CHROMIUM_ARGS, start_dashboard
+from dashboards.browser import CHROMIUM, start_dashboard
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "s3cret-value-in-a-file"
@@ -74,18 +74,6 @@ def served(site):
     config = str(site / "configs" / "small.yaml")
     with start_dashboard(config, "--results", str(site / "results")) as dashboard:
         yield dashboard
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
-        )
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser, url):
