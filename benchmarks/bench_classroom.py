@@ -10,7 +10,7 @@ draws nothing). The lecturer creates a room and starts it; participants join wit
 (a side's action in its select; an outlet's slant on its slider, then "Send slant"); after a
 second of quiet the last one chooses. From that message, the time until each client receives
 the new week's counter, and until its last update of the redraw (its messages then stop for a
-second), over every client and week.
+second, watched on all clients at once), over every client and week.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psutil
@@ -120,7 +121,9 @@ def main() -> int:
             week_counter = [
                 c.wait_for_text(text, m) - sent for c, m in zip(everyone, marks, strict=False)
             ]
-            week_settled = [c.quiet_after(m) - sent for c, m in zip(everyone, marks, strict=False)]
+            with ThreadPoolExecutor(len(everyone)) as pool:  # every page's quiet at once
+                quiet = pool.map(lambda c, m: c.quiet_after(m), everyone, marks)
+                week_settled = [at - sent for at in quiet]
             after = server.cpu_times()
             cpu.append(after.user + after.system - before.user - before.system)
             counter += week_counter

@@ -17,6 +17,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from typing import Any
 
+import reacton.core
 import solara
 from mesa.visualization.utils import force_update
 
@@ -149,10 +150,12 @@ def use_room(room: Room, pid: str | None) -> RoomWatch:
     A thread owned by the page waits on the room and sets them; a value set to what it was
     redraws nothing, so a participant's choice redraws the other pages' status line only. When
     the run steps, the thread also bumps the page's redraw counter (Mesa's `update_counter`),
-    which the chart views read. The thread stops when the page closes.
+    which the chart views read. The changes of one step redraw the page once, not once per
+    value. The thread stops when the page closes.
     """
     status = solara.use_reactive(room_status(room))
     seat = solara.use_reactive(seat_state(room, pid))
+    page = reacton.core.get_render_context()
 
     def watch(stop: threading.Event) -> None:
         seen, week = room.revision, room.run.step_count
@@ -160,11 +163,12 @@ def use_room(room: Room, pid: str | None) -> RoomWatch:
             now = room.wait(seen, 0.5)
             if now != seen:
                 seen = now
-                status.set(room_status(room))
-                seat.set(seat_state(room, pid))
-                if room.run.step_count != week:
-                    week = room.run.step_count
-                    force_update()
+                with page:  # one redraw of the page for all three changes
+                    status.set(room_status(room))
+                    seat.set(seat_state(room, pid))
+                    if room.run.step_count != week:
+                        week = room.run.step_count
+                        force_update()
 
     solara.use_thread(watch, dependencies=[id(room), pid], intrusive_cancel=False)
     return RoomWatch(status, seat)
