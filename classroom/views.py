@@ -17,7 +17,6 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from typing import Any
 
-import reacton.core
 import solara
 from mesa.visualization.utils import force_update
 
@@ -34,7 +33,6 @@ from dashboards.views import (
     ChangeLog,
     ChartView,
     DataBehind,
-    current_snapshot,
 )
 from experiments.palette import MUTED
 
@@ -149,13 +147,15 @@ def use_room(room: Room, pid: str | None) -> RoomWatch:
 
     A thread owned by the page waits on the room and sets them; a value set to what it was
     redraws nothing, so a participant's choice redraws the other pages' status line only. When
-    the run steps, the thread also bumps the page's redraw counter (Mesa's `update_counter`),
-    which the chart views read. The changes of one step redraw the page once, not once per
-    value. The thread stops when the page closes.
+    the run steps, the thread sets the page's charts in place (`ChartRedraws`, given to the
+    page's components as `CHART_REDRAWS`) and bumps the page's redraw counter (Mesa's
+    `update_counter`) for the rest (the change log, a table shown). The thread stops when the page
+    closes.
     """
     status = solara.use_reactive(room_status(room))
     seat = solara.use_reactive(seat_state(room, pid))
-    page = reacton.core.get_render_context()
+    charts = solara.use_memo(ChartRedraws, [])
+    solara.provide_context(CHART_REDRAWS, charts)
 
     def watch(stop: threading.Event) -> None:
         seen, week = room.revision, room.run.step_count
@@ -163,12 +163,13 @@ def use_room(room: Room, pid: str | None) -> RoomWatch:
             now = room.wait(seen, 0.5)
             if now != seen:
                 seen = now
-                with page:  # one redraw of the page for all three changes
-                    status.set(room_status(room))
-                    seat.set(seat_state(room, pid))
-                    if room.run.step_count != week:
-                        week = room.run.step_count
-                        force_update()
+                stepped = room.run.step_count != week
+                week = room.run.step_count
+                status.set(room_status(room))
+                seat.set(seat_state(room, pid))
+                if stepped:
+                    force_update()
+                    charts.redraw()
 
     solara.use_thread(watch, dependencies=[id(room), pid], intrusive_cancel=False)
     return RoomWatch(status, seat)
@@ -178,6 +179,43 @@ _ENCODED: dict[tuple, tuple[dict[str, Any], dict[str, Any], str, str]] = {}
 _ENCODED_LOCK = threading.Lock()
 
 
+class ChartRedraws:
+    """The charts of one page, each redrawn in place when the room's run steps.
+
+    A chart registers its redraw while it is on the page; a new week sets every chart
+    widget's JSON directly, without redrawing the page's components.
+    """
+
+    def __init__(self) -> None:
+        self._redraws: set[Callable[[], None]] = set()
+        self._lock = threading.Lock()
+
+    def add(self, redraw: Callable[[], None]) -> Callable[[], None]:
+        """Register `redraw`; the function that unregisters it."""
+        with self._lock:
+            self._redraws.add(redraw)
+
+        def remove() -> None:
+            with self._lock:
+                self._redraws.discard(redraw)
+
+        return remove
+
+    def redraw(self) -> None:
+        """Redraw every chart registered; a chart the page may no longer see is left out."""
+        with self._lock:
+            redraws = list(self._redraws)
+        for redraw in redraws:
+            try:
+                redraw()
+            except RoomError:
+                continue
+
+
+CHART_REDRAWS = solara.create_context(None)
+"""The page's `ChartRedraws` (None outside a room's page)."""
+
+
 @solara.component
 def SharedVegaChart(
     build: Callable[..., dict[str, Any]], source: Any, *options: Any
@@ -185,26 +223,36 @@ def SharedVegaChart(
     """`dashboards.views.VegaChart` for a room: the chart's JSON is encoded once for all pages.
 
     The first page to draw a snapshot's chart encodes it (`VegaWidget.show`); the others take
-    the same text.
+    the same text. A new week reaches the chart through the page's `ChartRedraws`, which sets
+    the widget's JSON in place.
     """
-    snap = current_snapshot(source)
     element = VegaWidget.element()
+    redraws = solara.use_context(CHART_REDRAWS)
+    drawn = solara.use_ref(None)
 
-    def push() -> None:
+    def mount() -> Callable[[], None] | None:
         widget = solara.get_widget(element)
-        spec = build(snap, *options)
-        key = (id(build), *options)
-        with _ENCODED_LOCK:
-            hit = _ENCODED.get(key)
-        if hit is not None and hit[0] is spec:
-            with widget.hold_sync():
-                widget.spec, widget.static_json, widget.spec_json = hit[1], hit[2], hit[3]
-            return
-        widget.show(spec)
-        with _ENCODED_LOCK:
-            _ENCODED[key] = (spec, widget.spec, widget.static_json, widget.spec_json)
 
-    solara.use_effect(push, [snap.key, *options])
+        def push() -> None:
+            spec = build(source.snapshot(), *options)
+            if drawn.current is spec:
+                return
+            drawn.current = spec
+            key = (id(build), *options)
+            with _ENCODED_LOCK:
+                hit = _ENCODED.get(key)
+            if hit is not None and hit[0] is spec:
+                with widget.hold_sync():
+                    widget.spec, widget.static_json, widget.spec_json = hit[1], hit[2], hit[3]
+                return
+            widget.show(spec)
+            with _ENCODED_LOCK:
+                _ENCODED[key] = (spec, widget.spec, widget.static_json, widget.spec_json)
+
+        push()
+        return None if redraws is None else redraws.add(push)
+
+    solara.use_effect(mount, [source, *options])
     return element
 
 
