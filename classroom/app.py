@@ -41,7 +41,8 @@ def Layout(children: list | None = None) -> solara.Element:
 
 
 routes = [
-    solara.Route(path="/", component=_framed(ParticipantPage)),
+    solara.Route(path="/", component=_framed(ParticipantPage), layout=Layout),
     solara.Route(path="lecturer", component=_framed(LecturerPage)),
 ]
-"""The participants' page and the lecturer's."""
+"""The participants' page and the lecturer's, both in `Layout` (no route tabs: a participant's
+page shows no way to the lecturer's)."""

@@ -10,7 +10,7 @@ room checks against the participant's own role. The lecturer's page needs the le
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from urllib.parse import parse_qs
 
 import segno
@@ -21,7 +21,14 @@ from classroom.debrief import scenario_yaml
 from classroom.hall import HALL, is_lecturer, join_url, served_config
 from classroom.roles import TeamRule
 from classroom.room import Lecture, Phase, Room, RoomError
-from classroom.views import Debrief, PrivateViews, RoomStatus, SharedCharts, use_room
+from classroom.views import (
+    Debrief,
+    PrivateViews,
+    RoomStatus,
+    RoomWatch,
+    SharedCharts,
+    use_room,
+)
 from experiments.palette import MUTED
 
 CHOICE_LABEL = "Your action this week"
@@ -66,8 +73,11 @@ def JoinForm(on_join: Callable[[str, str], None], code: str) -> solara.Element:
 
 
 @solara.component
-def Choices(room: Room, pid: str, problem: solara.Reactive[str], revision: int) -> solara.Element:
-    """The participant's choice for this week: their side's action or their outlet's slant."""
+def Choices(room: Room, pid: str, problem: solara.Reactive[str], seat: Hashable) -> solara.Element:
+    """The participant's choice for this week: their side's action or their outlet's slant.
+
+    Redraws when the participant's `seat` state (week, phase, role, own choice) changes.
+    """
     participant = room.participant(pid)
     role_key = participant.role
     chosen = room.own_choice(pid)
@@ -139,37 +149,48 @@ def ParticipantPage() -> solara.Element:
 
 @solara.component
 def Seat(room: Room, pid: str, problem: solara.Reactive[str]) -> solara.Element:
-    """The room as participant `pid` sees it; only what changes with the room redraws."""
-    revision = use_room(room)
+    """The room as participant `pid` sees it; only what changes for this page redraws.
+
+    Another participant's choice redraws the status line alone; a new week, the participant's
+    own choice, role or the reveal redraw their choice and private views; the shared charts
+    redraw once a week.
+    """
+    watch = use_room(room, pid)
     name = room.participant(pid).name
     with solara.Column(gap="12px") as main:
         solara.Text(f"{name} in room {room.code}", style={"color": MUTED})
-        SeatNow(room, pid, problem, revision)
+        StatusLine(watch)
+        SeatNow(room, pid, problem, watch)
         SharedCharts(room)
-        Ending(room, revision)
+        Ending(room, watch)
     return main
+
+
+@solara.component
+def StatusLine(watch: RoomWatch) -> solara.Element:
+    """The room's status line, redrawn on every change of the room."""
+    return RoomStatus(watch.status.value)
 
 
 @solara.component
 def SeatNow(
-    room: Room, pid: str, problem: solara.Reactive[str], revision: solara.Reactive[int]
+    room: Room, pid: str, problem: solara.Reactive[str], watch: RoomWatch
 ) -> solara.Element:
-    """What changes with every choice: the status, the participant's choice, private views."""
-    now = revision.value
+    """What changes with the participant's own state: their choice and private views."""
+    seat = watch.seat.value
     with solara.Column(gap="12px") as main:
-        RoomStatus(room, now)
-        Choices(room, pid, problem, now)
-        PrivateViews(room, pid, now)
+        Choices(room, pid, problem, seat)
+        PrivateViews(room, pid, seat)
     return main
 
 
 @solara.component
-def Ending(room: Room, revision: solara.Reactive[int]) -> solara.Element:
+def Ending(room: Room, watch: RoomWatch) -> solara.Element:
     """The debrief, once the room has ended."""
-    now = revision.value
+    seat = watch.seat.value
     with solara.Column(gap="12px") as main:
         if room.phase is Phase.ENDED:
-            Debrief(room, now)
+            Debrief(room, seat)
     return main
 
 
@@ -220,7 +241,7 @@ def CreateRoom(on_create: Callable[[Room], None], problem: solara.Reactive[str])
 @solara.component
 def RunRoom(room: Room, problem: solara.Reactive[str], close: Callable[[], None]) -> solara.Element:
     """A room's code and QR code, its participants and roles, its controls and views."""
-    revision = use_room(room)
+    watch = use_room(room, None)
     lecture = solara.use_memo(lambda: room.lecture(room.lecturer_key), [id(room)])
     link = join_url(room.code)
     qr = solara.use_memo(lambda: segno.make(link, error="m").svg_inline(scale=4), [link])
@@ -238,16 +259,17 @@ def RunRoom(room: Room, problem: solara.Reactive[str], close: Callable[[], None]
                 unsafe_innerHTML=f"or open {_escape(link)}",
                 attributes={"data-testid": "join-link"},
             )
-        LecturerNow(room, lecture, problem, close, revision)
+        StatusLine(watch)
+        LecturerNow(room, lecture, problem, close, watch)
         SharedCharts(room)
-        LecturerEnding(room, revision)
+        LecturerEnding(room, watch)
     return main
 
 
 @solara.component
-def LecturerEnding(room: Room, revision: solara.Reactive[int]) -> solara.Element:
+def LecturerEnding(room: Room, watch: RoomWatch) -> solara.Element:
     """Once the room has ended: the debrief, "Save as scenario", the log and the run as CSV."""
-    now = revision.value
+    now = watch.seat.value
     with solara.Column(gap="12px") as main:
         if room.phase is Phase.ENDED:
             Debrief(room, now)
@@ -278,12 +300,11 @@ def LecturerNow(
     lecture: Lecture,
     problem: solara.Reactive[str],
     close: Callable[[], None],
-    revision: solara.Reactive[int],
+    watch: RoomWatch,
 ) -> solara.Element:
-    """What changes with every choice: the status, the controls, the roster, private views."""
-    now = revision.value
+    """What changes with every change of the room: the controls, the roster, private views."""
+    now = watch.seat.value
     with solara.Column(gap="12px") as main:
-        RoomStatus(room, now)
         Controls(room, lecture, problem, close)
         Roster(room, lecture, problem, now)
         PrivateViews(room, None, now)
@@ -315,7 +336,7 @@ def Controls(
 
 @solara.component
 def Roster(
-    room: Room, lecture: Lecture, problem: solara.Reactive[str], revision: int
+    room: Room, lecture: Lecture, problem: solara.Reactive[str], revision: Hashable
 ) -> solara.Element:
     """Everyone who joined, with a role each; each side's rule and captain."""
     roles = [{"text": "watching", "value": ""}] + [

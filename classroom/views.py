@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import solara
@@ -33,7 +33,6 @@ from dashboards.views import (
     ChangeLog,
     ChartView,
     DataBehind,
-    current_snapshot,
 )
 from experiments.palette import MUTED
 
@@ -73,15 +72,90 @@ REDLINE = shared_build(redline_spec)
 SIDE_NAMES = {"negotiator": "the negotiator (N)", "adversary": "the adversary (A)"}
 
 
-def use_room(room: Room) -> solara.Reactive[int]:
-    """The room's revision, a reactive value that follows the room's changes.
+@dataclass(frozen=True)
+class Status:
+    """What every page of a room shows of it: the week, the phase, who the week waits for.
 
-    A thread owned by the page waits on the room and sets it; a component that reads its value
-    redraws on every change, one that does not read it never does. When the run steps, the
-    thread also bumps the page's redraw counter (Mesa's `update_counter`), which the chart views
-    read. The thread stops when the page closes.
+    Attributes:
+        week: the weeks played so far.
+        weeks: the weeks the class plays.
+        phase: the room's phase.
+        waiting: the labels of the roles that have not chosen this week.
+        seconds_left: whole seconds until the timer ends the week, or None without a timer.
     """
-    revision = solara.use_reactive(room.revision)
+
+    week: int
+    weeks: int
+    phase: Phase
+    waiting: tuple[str, ...]
+    seconds_left: int | None
+
+
+_STATUS: dict[int, tuple[Room, int, Status]] = {}
+_STATUS_LOCK = threading.Lock()
+
+
+def room_status(room: Room) -> Status:
+    """The room's `Status` now, computed once per change of the room for all its pages."""
+    revision = room.revision
+    with _STATUS_LOCK:
+        hit = _STATUS.get(id(room))
+    if hit is not None and hit[0] is room and hit[1] == revision:
+        return hit[2]
+    left = room.seconds_left()
+    status = Status(
+        room.run.step_count,
+        room.weeks,
+        room.phase,
+        tuple(room.role(key).label for key in room.waiting_for()),
+        None if left is None else round(left),
+    )
+    with _STATUS_LOCK:
+        if len(_STATUS) > 64:
+            _STATUS.clear()
+        _STATUS[id(room)] = (room, revision, status)
+    return status
+
+
+def seat_state(room: Room, pid: str | None) -> Hashable:
+    """What participant `pid`'s own part of the page shows: it redraws only when this changes.
+
+    The week, the phase, the reveal, the participant's role and own choice; for the lecturer
+    (`pid` None), every change of the room (the roster, the rules, the captains).
+    """
+    if pid is None:
+        return room.revision
+    role = room.participant(pid).role
+    return (room.run.step_count, room.phase, room.revealed, role, room.own_choice(pid))
+
+
+@dataclass(frozen=True)
+class RoomWatch:
+    """A page's view of its room, reactive values that follow the room's changes.
+
+    Attributes:
+        status: the room's `Status` (the status line redraws on it alone).
+        seat: the page's own `seat_state` (its controls and private views redraw on it).
+    """
+
+    status: solara.Reactive[Status]
+    seat: solara.Reactive[Hashable]
+
+
+def use_room(room: Room, pid: str | None) -> RoomWatch:
+    """The room's status and the page's own state, following the room's changes.
+
+    A thread owned by the page waits on the room and sets them; a value set to what it was
+    redraws nothing, so a participant's choice redraws the other pages' status line only. When
+    the run steps, the thread sets the page's charts in place (`ChartRedraws`, given to the
+    page's components as `CHART_REDRAWS`) and bumps the page's redraw counter (Mesa's
+    `update_counter`) for the rest (the change log, a table shown). The thread stops when the page
+    closes.
+    """
+    status = solara.use_reactive(room_status(room))
+    seat = solara.use_reactive(seat_state(room, pid))
+    charts = solara.use_memo(ChartRedraws, [])
+    solara.provide_context(CHART_REDRAWS, charts)
 
     def watch(stop: threading.Event) -> None:
         seen, week = room.revision, room.run.step_count
@@ -89,17 +163,57 @@ def use_room(room: Room) -> solara.Reactive[int]:
             now = room.wait(seen, 0.5)
             if now != seen:
                 seen = now
-                revision.set(now)
-                if room.run.step_count != week:
-                    week = room.run.step_count
+                stepped = room.run.step_count != week
+                week = room.run.step_count
+                status.set(room_status(room))
+                seat.set(seat_state(room, pid))
+                if stepped:
                     force_update()
+                    charts.redraw()
 
-    solara.use_thread(watch, dependencies=[id(room)], intrusive_cancel=False)
-    return revision
+    solara.use_thread(watch, dependencies=[id(room), pid], intrusive_cancel=False)
+    return RoomWatch(status, seat)
 
 
 _ENCODED: dict[tuple, tuple[dict[str, Any], dict[str, Any], str, str]] = {}
 _ENCODED_LOCK = threading.Lock()
+
+
+class ChartRedraws:
+    """The charts of one page, each redrawn in place when the room's run steps.
+
+    A chart registers its redraw while it is on the page; a new week sets every chart
+    widget's JSON directly, without redrawing the page's components.
+    """
+
+    def __init__(self) -> None:
+        self._redraws: set[Callable[[], None]] = set()
+        self._lock = threading.Lock()
+
+    def add(self, redraw: Callable[[], None]) -> Callable[[], None]:
+        """Register `redraw`; the function that unregisters it."""
+        with self._lock:
+            self._redraws.add(redraw)
+
+        def remove() -> None:
+            with self._lock:
+                self._redraws.discard(redraw)
+
+        return remove
+
+    def redraw(self) -> None:
+        """Redraw every chart registered; a chart the page may no longer see is left out."""
+        with self._lock:
+            redraws = list(self._redraws)
+        for redraw in redraws:
+            try:
+                redraw()
+            except RoomError:
+                continue
+
+
+CHART_REDRAWS = solara.create_context(None)
+"""The page's `ChartRedraws` (None outside a room's page)."""
 
 
 @solara.component
@@ -109,26 +223,36 @@ def SharedVegaChart(
     """`dashboards.views.VegaChart` for a room: the chart's JSON is encoded once for all pages.
 
     The first page to draw a snapshot's chart encodes it (`VegaWidget.show`); the others take
-    the same text.
+    the same text. A new week reaches the chart through the page's `ChartRedraws`, which sets
+    the widget's JSON in place.
     """
-    snap = current_snapshot(source)
     element = VegaWidget.element()
+    redraws = solara.use_context(CHART_REDRAWS)
+    drawn = solara.use_ref(None)
 
-    def push() -> None:
+    def mount() -> Callable[[], None] | None:
         widget = solara.get_widget(element)
-        spec = build(snap, *options)
-        key = (id(build), *options)
-        with _ENCODED_LOCK:
-            hit = _ENCODED.get(key)
-        if hit is not None and hit[0] is spec:
-            with widget.hold_sync():
-                widget.spec, widget.static_json, widget.spec_json = hit[1], hit[2], hit[3]
-            return
-        widget.show(spec)
-        with _ENCODED_LOCK:
-            _ENCODED[key] = (spec, widget.spec, widget.static_json, widget.spec_json)
 
-    solara.use_effect(push, [snap.key, *options])
+        def push() -> None:
+            spec = build(source.snapshot(), *options)
+            if drawn.current is spec:
+                return
+            drawn.current = spec
+            key = (id(build), *options)
+            with _ENCODED_LOCK:
+                hit = _ENCODED.get(key)
+            if hit is not None and hit[0] is spec:
+                with widget.hold_sync():
+                    widget.spec, widget.static_json, widget.spec_json = hit[1], hit[2], hit[3]
+                return
+            widget.show(spec)
+            with _ENCODED_LOCK:
+                _ENCODED[key] = (spec, widget.spec, widget.static_json, widget.spec_json)
+
+        push()
+        return None if redraws is None else redraws.add(push)
+
+    solara.use_effect(mount, [source, *options])
     return element
 
 
@@ -166,13 +290,14 @@ class PrivateSource:
     def snapshot(self) -> Snapshot:
         """The shared snapshot with this side's estimates as its red-line table.
 
-        Built once per week, side and reveal for all the pages allowed to see it.
+        Built once per week, side and reveal for all the participants' pages allowed to see
+        it, and once for the lecturer's (who also sees the true red lines).
         """
         room = self.room
         if self.side not in room.private_sides(self.pid):
             raise RoomError("view: only the side's own team sees its estimates")
         shared = room.snapshot()
-        key = (id(room), self.side, id(shared), room.revealed)
+        key = (id(room), self.side, id(shared), room.revealed, self.pid is None)
         with _PRIVATE_LOCK:
             hit = _PRIVATE.get(key)
             if hit is not None and hit[0] is shared:
@@ -195,35 +320,42 @@ _PRIVATE_LOCK = threading.Lock()
 
 
 @solara.component
-def RoomStatus(room: Room, revision: int) -> solara.Element:
+def RoomStatus(status: Status) -> solara.Element:
     """The week, the phase, who the week waits for, and the timer."""
-    waiting = [room.role(key).label for key in room.waiting_for()]
-    left = room.seconds_left()
     with solara.Column(gap="2px") as main:
         solara.HTML(
             tag="div",
-            unsafe_innerHTML=f"Week {room.run.step_count} of {room.weeks}",
+            unsafe_innerHTML=f"Week {status.week} of {status.weeks}",
             attributes={"data-testid": "room-week", "aria-live": "polite"},
             style="font-size: 22px; font-weight: 500;",
         )
-        solara.Text(f"Room {room.phase.value}", style={"color": MUTED})
-        if room.phase is Phase.PLAYING:
-            text = ", ".join(waiting) if waiting else "nobody"
+        solara.Text(f"Room {status.phase.value}", style={"color": MUTED})
+        if status.phase is Phase.PLAYING:
+            text = ", ".join(status.waiting) if status.waiting else "nobody"
             solara.Text(f"Waiting for: {text}", style={"color": MUTED})
-            if left is not None:
-                solara.Text(f"Timer: about {left:.0f} s left this week", style={"color": MUTED})
+            if status.seconds_left is not None:
+                solara.Text(
+                    f"Timer: about {status.seconds_left} s left this week", style={"color": MUTED}
+                )
     return main
 
 
 @solara.component
-def PrivateViews(room: Room, pid: str | None, revision: int) -> solara.Element:
-    """The private views this page may see: its side's estimate (every side's for the lecturer)."""
+def PrivateViews(room: Room, pid: str | None, seat: Hashable) -> solara.Element:
+    """The private views this page may see: its side's estimate (every side's for the lecturer).
+
+    Redraws when the page's `seat` state changes; the estimates are the room's, built once
+    per week and side for every page allowed to see them.
+    """
     sides = room.private_sides(pid)
+    sources = solara.use_memo(
+        lambda: {side: PrivateSource(room, pid, side) for side in SIDES}, [id(room), pid]
+    )
     with solara.Column(gap="12px") as main:
         for side in sides:
             other = SIDES[1 - SIDES.index(side)]
-            source = PrivateSource(room, pid, side)
-            view = room.private_view(pid, side)
+            source = sources[side]
+            truth = source.snapshot().true_red_line
             with solara.Card(
                 f"Estimate of {SIDE_NAMES[other]}'s red line by {SIDE_NAMES[side]}",
                 subtitle="Mean and 95% band; private to that side until the lecturer reveals",
@@ -231,10 +363,10 @@ def PrivateViews(room: Room, pid: str | None, revision: int) -> solara.Element:
                 classes=["view-card", f"private-{side}"],
             ):
                 SharedVegaChart(REDLINE, source, False)
-                if view.truth is not None:
+                if not math.isnan(truth):
                     solara.HTML(
                         tag="div",
-                        unsafe_innerHTML=f"True red line of {SIDE_NAMES[other]}: {view.truth:.3f}",
+                        unsafe_innerHTML=f"True red line of {SIDE_NAMES[other]}: {truth:.3f}",
                         attributes={"data-testid": f"truth-{other}"},
                     )
         if not sides:
@@ -258,7 +390,7 @@ def SharedCharts(room: Room) -> solara.Element:
 
 
 @solara.component
-def Debrief(room: Room, revision: int) -> solara.Element:
+def Debrief(room: Room, revision: Hashable) -> solara.Element:
     """The class's run beside the strategies' run, and the log of every choice."""
     metric, set_metric = solara.use_state(METRICS[0][0])
     baseline = solara.use_memo(lambda: strategy_run(room), [id(room), room.run.step_count])

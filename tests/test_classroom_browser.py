@@ -111,6 +111,9 @@ def test_a_class_plays_five_weeks_and_its_run_replays_exactly(browser, tmp_path)
             "dee": "You play: Adversary (A)",
         }
         ann, bob, cy, dee = players.values()
+        for page in players.values():  # no route tabs: a participant sees no lecturer tab
+            assert page.locator(".v-tab").count() == 0
+            assert "lecturer" not in page.locator(".v-app-bar").inner_text().lower()
 
         # each side sees its own estimate only; nobody sees a true red line
         assert ann.locator(".private-negotiator").count() == 1
