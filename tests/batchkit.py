@@ -61,6 +61,17 @@ SHORT = small_config("short", replications=3, sweep=SWEPT)
 """Small runs with a sweep: 2 scenarios x 2 design points x 3 replicates (12 runs, 4 chunks)."""
 
 
+def swept_config(parameters: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """A small batch named ``swept``: 8 LHS design points over `parameters` x 2 replicates."""
+    return small_config(
+        "swept",
+        replications=2,
+        steps=12,
+        observers=40,
+        sweep={"method": "lhs", "samples": 8, "parameters": parameters},
+    )
+
+
 def write_config(folder: Path, data: dict[str, Any], filename: str | None = None) -> Path:
     """Write a config dict as YAML; return its path."""
     path = folder / (filename or f"{data['name']}.yaml")

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from classroomkit import class_config, start_classroom
 
-from dashboards.browser import CHROMIUM, CHROMIUM_ARGS
+from dashboards.browser import CHROMIUM
 from experiments.runner import simulate
 from model.config import load_config
 from model.streams import replicate_seed
@@ -41,18 +41,6 @@ PLAN = {  # week: choices of ann and cy (negotiator), bob and dee (adversary)
     3: ("engage", "walk_away", "escalate_rhetoric", "escalate_rhetoric"),
     4: ("add_conditions", "add_conditions", "engage", "engage"),
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
-        )
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser, url):

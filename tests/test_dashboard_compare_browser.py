@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from batchkit import batch_in_process, small_config
+from batchkit import batch_in_process, swept_config
 
 from dashboards.browser import CHROMIUM, CHROMIUM_ARGS, serve_dashboard
 from experiments.store import open_results
@@ -24,19 +24,11 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def root(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("class-results")
-    config = small_config(
-        "swept",
-        replications=2,
-        steps=12,
-        observers=40,
-        sweep={
-            "method": "lhs",
-            "samples": 8,
-            "parameters": {
-                "dynamics.strength_orientation_mean": {"min": 0.25, "max": 0.75},
-                "dynamics.event_rate": {"min": 0.25, "max": 0.75},
-            },
-        },
+    config = swept_config(
+        {
+            "dynamics.strength_orientation_mean": {"min": 0.25, "max": 0.75},
+            "dynamics.event_rate": {"min": 0.25, "max": 0.75},
+        }
     )
     batch_in_process(config, folder, workers=1)
     return folder

@@ -14,7 +14,7 @@ import ipyvuetify
 import numpy as np
 import pytest
 import solara
-from batchkit import batch_in_process, small_config
+from batchkit import batch_in_process, small_config, swept_config
 
 from dashboards.catalog import RESULTS_ENV, ResultsCatalog
 from dashboards.compare_page import ComparePage
@@ -39,17 +39,7 @@ SWEPT = ("dynamics.strength_orientation_mean", "dynamics.network_degree")
 def root(tmp_path_factory) -> Path:
     """A results root holding a swept batch (`swept`) and a batch without a sweep (`flat`)."""
     folder = tmp_path_factory.mktemp("results")
-    swept = small_config(
-        "swept",
-        replications=2,
-        steps=12,
-        observers=40,
-        sweep={
-            "method": "lhs",
-            "samples": 8,
-            "parameters": {SWEPT[0]: {"min": 0.25, "max": 0.75}, SWEPT[1]: {"min": 3, "max": 8}},
-        },
-    )
+    swept = swept_config({SWEPT[0]: {"min": 0.25, "max": 0.75}, SWEPT[1]: {"min": 3, "max": 8}})
     batch_in_process(swept, folder, workers=1)
     batch_in_process(small_config("flat", replications=2, steps=6, observers=30), folder)
     return folder

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from batchkit import batch_in_process, small_config, write_checked_folder
+from batchkit import batch_in_process, small_config, swept_config, write_checked_folder
 
 import run
 from experiments.design import lhs_unit
@@ -223,19 +223,11 @@ def test_choose_takes_the_most_covering_dense_box_or_else_the_densest():
 @pytest.fixture(scope="module")
 def real_batch(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("real")
-    config = small_config(
-        "swept",
-        replications=2,
-        steps=12,
-        observers=40,
-        sweep={
-            "method": "lhs",
-            "samples": 8,
-            "parameters": {
-                FIRST: {"min": 0.25, "max": 0.75},
-                "dynamics.network_degree": {"min": 3, "max": 8},
-            },
-        },
+    config = swept_config(
+        {
+            FIRST: {"min": 0.25, "max": 0.75},
+            "dynamics.network_degree": {"min": 3, "max": 8},
+        }
     )
     batch_in_process(config, folder, workers=1)
     return folder / "swept"
