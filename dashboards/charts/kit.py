@@ -225,6 +225,39 @@ def change_layer(horizon: int, colour: alt.Color) -> alt.Chart:
     )
 
 
+def pinned_lines_layer(
+    codes: dict[str, str],
+    field: str,
+    name: str,
+    x: alt.X,
+    y_scale: alt.Scale,
+    colour: alt.Color,
+    value_format: str = ".3f",
+) -> alt.Chart:
+    """The pinned runs' lines (dataset ``pinned``), faded, one per run and series.
+
+    The columns `codes` are folded into `field` and named by `name` (``side``, ``measure``).
+    """
+    return (
+        alt.Chart(alt.NamedData("pinned"))
+        .transform_fold(list(codes), as_=["code", field])
+        .transform_calculate(**{name: labelled(codes)})
+        .mark_line(strokeWidth=1.5, opacity=PINNED_OPACITY)
+        .encode(
+            x=x,
+            y=alt.Y(f"{field}:Q", scale=y_scale),
+            color=colour,
+            detail="run:N",
+            tooltip=[
+                alt.Tooltip("run:N", title="Pinned run"),
+                WEEK,
+                f"{name}:N",
+                alt.Tooltip(f"{field}:Q", format=value_format),
+            ],
+        )
+    )
+
+
 def pinned_label_layer(y_scale: alt.Scale) -> alt.Chart:
     """The label of each pinned run at its last week (dataset ``pinned_end``)."""
     return (

@@ -28,6 +28,7 @@ from dashboards.charts.kit import (
     labelled,
     pinned_ends,
     pinned_label_layer,
+    pinned_lines_layer,
     pinned_series,
     pinned_words,
     records,
@@ -112,24 +113,7 @@ def _legitimacy_template(horizon: int, domain: tuple[float, float]) -> dict[str,
             tooltip=[WEEK, "side:N", alt.Tooltip("legitimacy:Q", format=".3f")],
         )
     )
-    pinned = (
-        alt.Chart(alt.NamedData("pinned"))
-        .transform_fold(list(SIDE_CODES), as_=["code", "legitimacy"])
-        .transform_calculate(side=labelled(SIDE_CODES))
-        .mark_line(strokeWidth=1.5, opacity=PINNED_OPACITY)
-        .encode(
-            x=x,
-            y=alt.Y("legitimacy:Q", scale=scale),
-            color=colour,
-            detail="run:N",
-            tooltip=[
-                alt.Tooltip("run:N", title="Pinned run"),
-                WEEK,
-                "side:N",
-                alt.Tooltip("legitimacy:Q", format=".3f"),
-            ],
-        )
-    )
+    pinned = pinned_lines_layer(SIDE_CODES, "legitimacy", "side", x, scale, colour)
     layers = [
         change_layer(horizon, colour),
         pinned,
@@ -201,24 +185,7 @@ def _two_lines_template(
             tooltip=[WEEK, "measure:N", alt.Tooltip("value:Q", format=value_format)],
         )
     )
-    pinned = (
-        alt.Chart(alt.NamedData("pinned"))
-        .transform_fold(list(codes), as_=["code", "value"])
-        .transform_calculate(measure=labelled(codes))
-        .mark_line(strokeWidth=1.5, opacity=PINNED_OPACITY)
-        .encode(
-            x=x,
-            y=alt.Y("value:Q", scale=scale),
-            color=colour,
-            detail="run:N",
-            tooltip=[
-                alt.Tooltip("run:N", title="Pinned run"),
-                WEEK,
-                "measure:N",
-                alt.Tooltip("value:Q", format=value_format),
-            ],
-        )
-    )
+    pinned = pinned_lines_layer(codes, "value", "measure", x, scale, colour, value_format)
     changes = change_layer(horizon, alt.Color("side:N", scale=SIDE_SCALE, legend=None))
     layers = [changes, pinned, pinned_label_layer(scale), lines, hint_layer(scale)]
     if reference >= 0:
