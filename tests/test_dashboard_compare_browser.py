@@ -55,10 +55,22 @@ def page(root):
         browser.close()
 
 
-def choose(page, label: str, option: str) -> None:
-    """Pick `option` in the Vuetify select labelled `label`."""
-    page.get_by_label(label, exact=True).click(force=True)
-    page.locator(".menuable__content__active").get_by_text(option, exact=True).click()
+def choose(page, label: str, option: str, tries: int = 3) -> None:
+    """Pick `option` in the Vuetify select labelled `label`, opening its menu again if a click
+    landed while the page was redrawing (the menu then never opens)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(tries):
+        page.get_by_label(label, exact=True).click(force=True)
+        menu = page.locator(".v-menu__content.menuable__content__active")
+        try:
+            menu.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        menu.wait_for(state="hidden")
+        return
+    raise AssertionError(f"the menu of {label!r} never offered {option!r}")
 
 
 def test_the_compare_tab_opens_the_folder_given_by_results(page):
