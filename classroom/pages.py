@@ -10,6 +10,7 @@ room checks against the participant's own role. The lecturer's page needs the le
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable
 from urllib.parse import parse_qs
 
@@ -33,6 +34,12 @@ from experiments.palette import MUTED
 
 CHOICE_LABEL = "Your action this week"
 SLANT_LABEL = "Your outlet's slant (-1 favours A, +1 favours N)"
+
+
+@functools.cache
+def _action_items(role_key: str) -> list[dict[str, str]]:
+    """A side's actions as the choice's items (one list per side, so a redraw resends none)."""
+    return [{"text": a.value, "value": f"{role_key}/{a.value}"} for a in Action]
 
 
 def _query(router_search: str | None) -> dict[str, str]:
@@ -97,7 +104,7 @@ def Choices(room: Room, pid: str, problem: solara.Reactive[str], seat: Hashable)
             solara.Text("Choices open while the room plays.", style={"color": MUTED})
             return main
         if role.is_side:
-            items = [{"text": a.value, "value": f"{role_key}/{a.value}"} for a in Action]
+            items = _action_items(role_key)
             current = f"{role_key}/{chosen.value}" if isinstance(chosen, Action) else None
 
             def send(value: object) -> None:
@@ -151,46 +158,43 @@ def ParticipantPage() -> solara.Element:
 def Seat(room: Room, pid: str, problem: solara.Reactive[str]) -> solara.Element:
     """The room as participant `pid` sees it; only what changes for this page redraws.
 
-    Another participant's choice redraws the status line alone; a new week, the participant's
-    own choice, role or the reveal redraw their choice and private views; the shared charts
-    redraw once a week.
+    The status line, the change log and the charts follow the room in place (another
+    participant's choice rewrites the status line's text alone); the participant's controls
+    redraw on their own state (a new week, their choice, role or phase), their private views
+    on their role and the reveal.
     """
     watch = use_room(room, pid)
     name = room.participant(pid).name
     with solara.Column(gap="12px") as main:
         solara.Text(f"{name} in room {room.code}", style={"color": MUTED})
-        StatusLine(watch)
-        SeatNow(room, pid, problem, watch)
+        RoomStatus(room)
+        OwnChoices(room, pid, problem, watch)
+        OwnPrivateViews(room, pid, watch)
         SharedCharts(room)
         Ending(room, watch)
     return main
 
 
 @solara.component
-def StatusLine(watch: RoomWatch) -> solara.Element:
-    """The room's status line, redrawn on every change of the room."""
-    return RoomStatus(watch.status.value)
+def OwnChoices(
+    room: Room, pid: str, problem: solara.Reactive[str], watch: RoomWatch
+) -> solara.Element:
+    """The participant's choice, redrawn on their own state."""
+    return Choices(room, pid, problem, watch.seat.value)
 
 
 @solara.component
-def SeatNow(
-    room: Room, pid: str, problem: solara.Reactive[str], watch: RoomWatch
-) -> solara.Element:
-    """What changes with the participant's own state: their choice and private views."""
-    seat = watch.seat.value
-    with solara.Column(gap="12px") as main:
-        Choices(room, pid, problem, seat)
-        PrivateViews(room, pid, seat)
-    return main
+def OwnPrivateViews(room: Room, pid: str | None, watch: RoomWatch) -> solara.Element:
+    """The private views the page may see, redrawn on its role and the reveal."""
+    return PrivateViews(room, pid, watch.sight.value)
 
 
 @solara.component
 def Ending(room: Room, watch: RoomWatch) -> solara.Element:
     """The debrief, once the room has ended."""
-    seat = watch.seat.value
     with solara.Column(gap="12px") as main:
-        if room.phase is Phase.ENDED:
-            Debrief(room, seat)
+        if watch.phase.value is Phase.ENDED:
+            Debrief(room)
     return main
 
 
@@ -259,8 +263,9 @@ def RunRoom(room: Room, problem: solara.Reactive[str], close: Callable[[], None]
                 unsafe_innerHTML=f"or open {_escape(link)}",
                 attributes={"data-testid": "join-link"},
             )
-        StatusLine(watch)
+        RoomStatus(room)
         LecturerNow(room, lecture, problem, close, watch)
+        OwnPrivateViews(room, None, watch)
         SharedCharts(room)
         LecturerEnding(room, watch)
     return main
@@ -269,10 +274,9 @@ def RunRoom(room: Room, problem: solara.Reactive[str], close: Callable[[], None]
 @solara.component
 def LecturerEnding(room: Room, watch: RoomWatch) -> solara.Element:
     """Once the room has ended: the debrief, "Save as scenario", the log and the run as CSV."""
-    now = watch.seat.value
     with solara.Column(gap="12px") as main:
-        if room.phase is Phase.ENDED:
-            Debrief(room, now)
+        if watch.phase.value is Phase.ENDED:
+            Debrief(room)
             solara.FileDownload(
                 data=lambda: scenario_yaml(room).encode(),
                 filename=f"{room.config.name}-class.yaml",
@@ -302,12 +306,11 @@ def LecturerNow(
     close: Callable[[], None],
     watch: RoomWatch,
 ) -> solara.Element:
-    """What changes with every change of the room: the controls, the roster, private views."""
+    """What changes with the room's week, phase, timer and roster: the controls, the roster."""
     now = watch.seat.value
     with solara.Column(gap="12px") as main:
         Controls(room, lecture, problem, close)
         Roster(room, lecture, problem, now)
-        PrivateViews(room, None, now)
     return main
 
 

@@ -11,6 +11,7 @@ see it (`Room.private_view` decides), so nothing private reaches another page.
 
 from __future__ import annotations
 
+import html
 import math
 import threading
 from collections.abc import Callable, Hashable
@@ -18,11 +19,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import solara
-from mesa.visualization.utils import force_update
 
 from agents.actions import SIDES
 from classroom.debrief import METRICS, comparison, differences, strategy_run
 from classroom.room import Phase, Room, RoomError
+from dashboards.charts.events import change_log
 from dashboards.charts.weekly import redline_spec
 from dashboards.compare_page import SpecChart, bands_spec, differences_spec
 from dashboards.snapshot import Z_95, Snapshot
@@ -30,23 +31,22 @@ from dashboards.vega import VegaWidget
 from dashboards.views import (
     CHARTS,
     EVENT_STRIP,
-    ChangeLog,
     ChartView,
     DataBehind,
 )
 from experiments.palette import MUTED
 
 
-def shared_build(build: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-    """`build` computed once per snapshot and options for every page that draws it.
+def shared_build[T](build: Callable[..., T]) -> Callable[..., T]:
+    """`build` (a chart's spec, a text) computed once per snapshot and options for every page.
 
     Every page of a room draws the same snapshot object, so a class of 40 computes each
     chart's spec once a week, not 40 times.
     """
-    cache: dict[tuple[int, tuple], tuple[Snapshot, dict[str, Any]]] = {}
+    cache: dict[tuple[int, tuple], tuple[Snapshot, T]] = {}
     lock = threading.Lock()
 
-    def cached(snap: Snapshot, *options: Any) -> dict[str, Any]:
+    def cached(snap: Snapshot, *options: Any) -> T:
         key = (id(snap), options)
         with lock:
             hit = cache.get(key)
@@ -81,14 +81,12 @@ class Status:
         weeks: the weeks the class plays.
         phase: the room's phase.
         waiting: the labels of the roles that have not chosen this week.
-        seconds_left: whole seconds until the timer ends the week, or None without a timer.
     """
 
     week: int
     weeks: int
     phase: Phase
     waiting: tuple[str, ...]
-    seconds_left: int | None
 
 
 _STATUS: dict[int, tuple[Room, int, Status]] = {}
@@ -102,13 +100,11 @@ def room_status(room: Room) -> Status:
         hit = _STATUS.get(id(room))
     if hit is not None and hit[0] is room and hit[1] == revision:
         return hit[2]
-    left = room.seconds_left()
     status = Status(
         room.run.step_count,
         room.weeks,
         room.phase,
         tuple(room.role(key).label for key in room.waiting_for()),
-        None if left is None else round(left),
     )
     with _STATUS_LOCK:
         if len(_STATUS) > 64:
@@ -117,103 +113,175 @@ def room_status(room: Room) -> Status:
     return status
 
 
+def status_html(room: Room) -> str:
+    """The room's status line as HTML: the week, the phase, who the week waits for, the timer.
+
+    The timer counts down in whole seconds, so the line changes once a second while it runs.
+    """
+    status = room_status(room)
+    muted = f'<div style="color: {MUTED};">{{}}</div>'
+    parts = [
+        '<div data-testid="room-week" aria-live="polite" style="font-size: 22px; '
+        f'font-weight: 500;">Week {status.week} of {status.weeks}</div>',
+        muted.format(f"Room {status.phase.value}"),
+    ]
+    if status.phase is Phase.PLAYING:
+        waiting = ", ".join(status.waiting) if status.waiting else "nobody"
+        parts.append(muted.format(html.escape(f"Waiting for: {waiting}")))
+        left = room.seconds_left()
+        if left is not None:
+            parts.append(muted.format(f"Timer: about {math.ceil(left)} s left this week"))
+    return "".join(parts)
+
+
+def change_log_html(room: Room) -> str:
+    """The latest changes of action of the room's run in words, newest first."""
+    return _CHANGE_LOG(room.snapshot())
+
+
+def _change_log_text(snap: Snapshot) -> str:
+    return " · ".join(html.escape(c) for c in change_log(snap)) or "none yet"
+
+
+_CHANGE_LOG = shared_build(_change_log_text)
+
+
 def seat_state(room: Room, pid: str | None) -> Hashable:
     """What participant `pid`'s own part of the page shows: it redraws only when this changes.
 
     The week, the phase, the reveal, the participant's role and own choice; for the lecturer
-    (`pid` None), every change of the room (the roster, the rules, the captains).
+    (`pid` None), the phase, the timer and the roster (names, roles, each side's rule and
+    captain): neither a new week nor a choice redraws the lecturer's controls.
     """
     if pid is None:
-        return room.revision
+        roster = tuple((p.id, p.name, p.role) for p in list(room.participants.values()))
+        rules = tuple((side, room.rules[side], room.captain(side)) for side in SIDES)
+        return (room.phase, room.timer, roster, rules)
     role = room.participant(pid).role
     return (room.run.step_count, room.phase, room.revealed, role, room.own_choice(pid))
+
+
+def sight_state(room: Room, pid: str | None) -> Hashable:
+    """What decides which private views page `pid` shows: its role and the reveal."""
+    role = None if pid is None else room.participant(pid).role
+    return (role, room.revealed)
 
 
 @dataclass(frozen=True)
 class RoomWatch:
     """A page's view of its room, reactive values that follow the room's changes.
 
+    The status line, the charts and the change log are not among them: they follow the room
+    through the page's `LiveParts`, without redrawing any component.
+
     Attributes:
-        status: the room's `Status` (the status line redraws on it alone).
-        seat: the page's own `seat_state` (its controls and private views redraw on it).
+        seat: the page's own `seat_state` (its controls redraw on it).
+        sight: the page's `sight_state` (its private views redraw on it).
+        phase: the room's phase (the debrief appears on it).
     """
 
-    status: solara.Reactive[Status]
     seat: solara.Reactive[Hashable]
+    sight: solara.Reactive[Hashable]
+    phase: solara.Reactive[Phase]
 
 
 def use_room(room: Room, pid: str | None) -> RoomWatch:
-    """The room's status and the page's own state, following the room's changes.
+    """The page's own state of the room, following the room's changes.
 
-    A thread owned by the page waits on the room and sets them; a value set to what it was
-    redraws nothing, so a participant's choice redraws the other pages' status line only. When
-    the run steps, the thread sets the page's charts in place (`ChartRedraws`, given to the
-    page's components as `CHART_REDRAWS`) and bumps the page's redraw counter (Mesa's
-    `update_counter`) for the rest (the change log, a table shown). The thread stops when the page
-    closes.
+    A thread owned by the page waits on the room. On every change it pushes the page's live
+    parts (`LiveParts`: the status line, the charts, the change log; each sends only what
+    changed) and sets the page's reactive values; a value set to what it was redraws nothing,
+    so another participant's choice only rewrites the status line's text, and a new week
+    redraws the participant's controls alone. While a timer runs the status line counts down.
+    The thread stops when the page closes.
     """
-    status = solara.use_reactive(room_status(room))
     seat = solara.use_reactive(seat_state(room, pid))
-    charts = solara.use_memo(ChartRedraws, [])
-    solara.provide_context(CHART_REDRAWS, charts)
+    sight = solara.use_reactive(sight_state(room, pid))
+    phase = solara.use_reactive(room.phase)
+    parts = solara.use_memo(LiveParts, [])
+    solara.provide_context(LIVE_PARTS, parts)
 
     def watch(stop: threading.Event) -> None:
-        seen, week = room.revision, room.run.step_count
+        seen = -1  # the first pass catches up with what changed before the thread ran
         while not stop.is_set():
             now = room.wait(seen, 0.5)
-            if now != seen:
-                seen = now
-                stepped = room.run.step_count != week
-                week = room.run.step_count
-                status.set(room_status(room))
-                seat.set(seat_state(room, pid))
-                if stepped:
-                    force_update()
-                    charts.redraw()
+            if now == seen and room.seconds_left() is None:
+                continue
+            seen = now
+            parts.redraw()
+            seat.set(seat_state(room, pid))  # a set to the same value redraws nothing
+            sight.set(sight_state(room, pid))
+            phase.set(room.phase)
 
     solara.use_thread(watch, dependencies=[id(room), pid], intrusive_cancel=False)
-    return RoomWatch(status, seat)
+    return RoomWatch(seat, sight, phase)
 
 
 _ENCODED: dict[tuple, tuple[dict[str, Any], dict[str, Any], str, str]] = {}
 _ENCODED_LOCK = threading.Lock()
 
 
-class ChartRedraws:
-    """The charts of one page, each redrawn in place when the room's run steps.
+class LiveParts:
+    """The parts of one page that follow the room without redrawing its components.
 
-    A chart registers its redraw while it is on the page; a new week sets every chart
-    widget's JSON directly, without redrawing the page's components.
+    A part (a chart, the status line, the change log) registers a push while it is on the
+    page; a change of the room calls every push, which sets its widget's value in place when
+    it changed and sends nothing otherwise.
     """
 
     def __init__(self) -> None:
-        self._redraws: set[Callable[[], None]] = set()
+        self._pushes: set[Callable[[], None]] = set()
         self._lock = threading.Lock()
 
-    def add(self, redraw: Callable[[], None]) -> Callable[[], None]:
-        """Register `redraw`; the function that unregisters it."""
+    def add(self, push: Callable[[], None]) -> Callable[[], None]:
+        """Register `push`; the function that unregisters it."""
         with self._lock:
-            self._redraws.add(redraw)
+            self._pushes.add(push)
 
         def remove() -> None:
             with self._lock:
-                self._redraws.discard(redraw)
+                self._pushes.discard(push)
 
         return remove
 
     def redraw(self) -> None:
-        """Redraw every chart registered; a chart the page may no longer see is left out."""
+        """Call every push registered; a part the page may no longer see is left out."""
         with self._lock:
-            redraws = list(self._redraws)
-        for redraw in redraws:
+            pushes = list(self._pushes)
+        for push in pushes:
             try:
-                redraw()
+                push()
             except RoomError:
                 continue
 
 
-CHART_REDRAWS = solara.create_context(None)
-"""The page's `ChartRedraws` (None outside a room's page)."""
+LIVE_PARTS = solara.create_context(None)
+"""The page's `LiveParts` (None outside a room's page)."""
+
+
+@solara.component
+def LiveHTML(text: Callable[[], str], attributes: dict[str, str] | None = None) -> solara.Element:
+    """HTML whose text follows the room: `text()`, set in place on every change.
+
+    The text is the widget's alone (never an argument of its element), so no redraw of the
+    page can set it back to an older text.
+    """
+    parts = solara.use_context(LIVE_PARTS)
+    element = solara.widgets.HTML.element(tag="div", attributes=dict(attributes or {}))
+
+    def mount() -> Callable[[], None] | None:
+        widget = solara.get_widget(element)
+
+        def push() -> None:
+            now = text()
+            if widget.unsafe_innerHTML != now:
+                widget.unsafe_innerHTML = now
+
+        push()
+        return None if parts is None else parts.add(push)
+
+    solara.use_effect(mount, [])
+    return element
 
 
 @solara.component
@@ -223,11 +291,11 @@ def SharedVegaChart(
     """`dashboards.views.VegaChart` for a room: the chart's JSON is encoded once for all pages.
 
     The first page to draw a snapshot's chart encodes it (`VegaWidget.show`); the others take
-    the same text. A new week reaches the chart through the page's `ChartRedraws`, which sets
-    the widget's JSON in place.
+    the same text. A new week reaches the chart through the page's `LiveParts`, which set the
+    widget's JSON in place.
     """
     element = VegaWidget.element()
-    redraws = solara.use_context(CHART_REDRAWS)
+    parts = solara.use_context(LIVE_PARTS)
     drawn = solara.use_ref(None)
 
     def mount() -> Callable[[], None] | None:
@@ -250,7 +318,7 @@ def SharedVegaChart(
                 _ENCODED[key] = (spec, widget.spec, widget.static_json, widget.spec_json)
 
         push()
-        return None if redraws is None else redraws.add(push)
+        return None if parts is None else parts.add(push)
 
     solara.use_effect(mount, [source, *options])
     return element
@@ -320,32 +388,30 @@ _PRIVATE_LOCK = threading.Lock()
 
 
 @solara.component
-def RoomStatus(status: Status) -> solara.Element:
-    """The week, the phase, who the week waits for, and the timer."""
-    with solara.Column(gap="2px") as main:
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=f"Week {status.week} of {status.weeks}",
-            attributes={"data-testid": "room-week", "aria-live": "polite"},
-            style="font-size: 22px; font-weight: 500;",
+def RoomStatus(room: Room) -> solara.Element:
+    """The week, the phase, who the week waits for, and the timer, following the room."""
+    return LiveHTML(lambda: status_html(room), {"data-testid": "room-status"})
+
+
+@solara.component
+def RoomChangeLog(room: Room) -> solara.Element:
+    """The latest changes of action of the room's run, following the room."""
+    with solara.Row(gap="8px", style={"flex-wrap": "wrap", "align-items": "center"}) as main:
+        solara.Text("Latest changes:", style={"color": MUTED, "font-size": "13px"})
+        LiveHTML(
+            lambda: change_log_html(room),
+            {"aria-live": "polite", "data-testid": "event-log", "style": "font-size: 13px;"},
         )
-        solara.Text(f"Room {status.phase.value}", style={"color": MUTED})
-        if status.phase is Phase.PLAYING:
-            text = ", ".join(status.waiting) if status.waiting else "nobody"
-            solara.Text(f"Waiting for: {text}", style={"color": MUTED})
-            if status.seconds_left is not None:
-                solara.Text(
-                    f"Timer: about {status.seconds_left} s left this week", style={"color": MUTED}
-                )
     return main
 
 
 @solara.component
-def PrivateViews(room: Room, pid: str | None, seat: Hashable) -> solara.Element:
+def PrivateViews(room: Room, pid: str | None, sight: Hashable) -> solara.Element:
     """The private views this page may see: its side's estimate (every side's for the lecturer).
 
-    Redraws when the page's `seat` state changes; the estimates are the room's, built once
-    per week and side for every page allowed to see them.
+    Redraws when the page's `sight` state (role, reveal) changes; a new week reaches its chart
+    through the page's `LiveParts`. The estimates are the room's, built once per week and side
+    for every page allowed to see them.
     """
     sides = room.private_sides(pid)
     sources = solara.use_memo(
@@ -382,7 +448,7 @@ def SharedCharts(room: Room) -> solara.Element:
     """The event strip and the live dashboard's shared views of the room's run."""
     source = solara.use_memo(lambda: SharedSource(room), [id(room)])
     with solara.Column(gap="12px") as main:
-        SharedCard(SHARED_EVENTS, source, below=lambda: ChangeLog(source))
+        SharedCard(SHARED_EVENTS, source, below=lambda: RoomChangeLog(room))
         with solara.Div(classes=["view-grid"]):
             for chart in SHARED_CHARTS:
                 SharedCard(chart, source)
@@ -390,7 +456,7 @@ def SharedCharts(room: Room) -> solara.Element:
 
 
 @solara.component
-def Debrief(room: Room, revision: Hashable) -> solara.Element:
+def Debrief(room: Room) -> solara.Element:
     """The class's run beside the strategies' run, and the log of every choice."""
     metric, set_metric = solara.use_state(METRICS[0][0])
     baseline = solara.use_memo(lambda: strategy_run(room), [id(room), room.run.step_count])

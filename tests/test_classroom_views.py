@@ -1,14 +1,33 @@
 """What the classroom's pages draw from: computed once per change for the whole room, and a
-participant's own part of the page redrawn only by a change of their own state."""
+participant's own part of the page redrawn only by a change of their own state.
+
+Rendered in-process (`solara.render`): another participant's choice rewrites a page's status
+text and redraws none of its components; a new week sets the charts in place and redraws the
+participant's controls once.
+"""
 
 from __future__ import annotations
 
 import math
+import time
+from collections import Counter
 
 import pytest
+import solara
+from dashboardkit import Renders, html_text
 
+from classroom import pages, views
 from classroom.room import Room
-from classroom.views import SHARED_CHARTS, PrivateSource, room_status, seat_state, shared_build
+from classroom.views import (
+    SHARED_CHARTS,
+    PrivateSource,
+    change_log_html,
+    room_status,
+    seat_state,
+    shared_build,
+    status_html,
+)
+from dashboards.vega import VegaWidget
 from model.config import load_config
 
 CONFIG = {
@@ -79,7 +98,10 @@ def test_another_participants_choice_leaves_a_pages_own_state_unchanged(room):
     room.choose(ann.id, room.participant(ann.id).role, "concede")
     assert seat_state(room, ann.id) != mine
     lecturer = seat_state(room, None)
-    room.choose(bob.id, room.participant(bob.id).role, "engage")
+    room.choose(bob.id, room.participant(bob.id).role, "engage")  # the week ends
+    assert room.run.step_count == 1
+    assert seat_state(room, None) == lecturer  # the lecturer's controls ignore choices and weeks
+    room.lecture(room.lecturer_key).assign(bob.id, "negotiator")
     assert seat_state(room, None) != lecturer
 
 
@@ -91,3 +113,102 @@ def test_a_sides_shared_estimate_never_carries_the_lecturers_true_red_line(room)
     assert math.isnan(PrivateSource(room, ann.id, side).snapshot().true_red_line)
     room.lecture(room.lecturer_key).reveal()
     assert PrivateSource(room, ann.id, side).snapshot().true_red_line == lecturer.true_red_line
+
+
+class Clock:
+    now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_status_line_says_the_week_who_it_waits_for_and_counts_the_timer_down():
+    clock = Clock()
+    room = Room(load_config(CONFIG), weeks=5, clock=clock)
+    ann, _ = (room.join(room.code, name) for name in ("ann", "bob"))
+    lecture = room.lecture(room.lecturer_key)
+    assert "Room lobby" in status_html(room) and "Waiting for" not in status_html(room)
+    lecture.set_timer(30)
+    lecture.start()
+    first = status_html(room)
+    assert "Week 0 of 5" in first and "Waiting for: Negotiator (N), Adversary (A)" in first
+    assert "about 30 s left" in first
+    clock.now = 12.4
+    assert "about 18 s left" in status_html(room)
+    room.choose(ann.id, room.participant(ann.id).role, "engage")
+    assert "Waiting for: Adversary (A)" in status_html(room)
+
+
+def test_the_change_log_text_is_built_once_per_week_for_every_page(room, monkeypatch):
+    calls = []
+    original = views.change_log
+    monkeypatch.setattr(views, "change_log", lambda snap: calls.append(1) or original(snap))
+    monkeypatch.setattr(views, "_CHANGE_LOG", views.shared_build(views._change_log_text))
+    texts = [change_log_html(room) for _ in range(PAGES)]
+    assert len(calls) == 1 and set(texts) == {"none yet"}
+
+
+@pytest.fixture
+def render():
+    renders = Renders()
+    yield renders
+    renders.close()
+
+
+def eventually(check, seconds: float = 10.0) -> None:
+    """Wait until `check()` holds (the page's thread follows the room on its own)."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "the page did not follow the room"
+        time.sleep(0.02)
+
+
+COUNTED = (
+    pages.OwnChoices,
+    pages.OwnPrivateViews,
+    pages.Ending,
+    views.SharedCharts,
+    views.SharedCard,
+    views.SharedVegaChart,
+    views.LiveHTML,
+)
+"""The components of a participant's page whose redraws are counted."""
+
+
+def count_renders(monkeypatch, components) -> Counter:
+    """A count of the renders of each of `components` from now on, by name (from any thread)."""
+    counts: Counter = Counter()
+    for component in components:
+
+        def counted(*args, _name=component.name, _render=component.f, **kwargs):
+            counts[_name] += 1
+            return _render(*args, **kwargs)
+
+        monkeypatch.setattr(component, "f", counted)
+    return counts
+
+
+def test_a_choice_rewrites_the_status_text_of_other_pages_and_redraws_none_of_it(
+    room, render, monkeypatch
+):
+    ann, bob = (room.join(room.code, name) for name in ("ann", "bob"))
+    room.lecture(room.lecturer_key).start()
+    rc = render(pages.Seat(room, ann.id, solara.reactive("")))
+    charts = rc.find(VegaWidget).widgets
+    assert len(charts) == len(SHARED_CHARTS) + 2  # the event strip and ann's side's estimate
+    eventually(lambda: "Waiting for: Negotiator (N), Adversary (A)" in html_text(rc, "room-status"))
+    time.sleep(0.3)
+    renders = count_renders(monkeypatch, COUNTED)
+    drawn = [w.spec_json for w in charts]
+    room.choose(bob.id, room.participant(bob.id).role, "walk_away")
+    eventually(lambda: "Waiting for: Negotiator (N)<" in html_text(rc, "room-status"))
+    time.sleep(0.3)
+    assert not renders
+    assert [w.spec_json for w in charts] == drawn
+    room.choose(ann.id, room.participant(ann.id).role, "concede")  # the week ends
+    eventually(lambda: "Week 1 of 5" in html_text(rc, "room-status"))
+    eventually(lambda: all(w.spec_json != d for w, d in zip(charts, drawn, strict=True)))
+    eventually(lambda: "adversary walk away" in html_text(rc, "event-log"))
+    time.sleep(0.3)
+    assert renders == {"OwnChoices": 1}
+    assert "Week 1 of 5" in html_text(rc, "room-status")  # no redraw set it back
