@@ -13,7 +13,7 @@ import secrets
 import threading
 from pathlib import Path
 
-from classroom.room import Room, RoomError
+from classroom.room import SEAT_GONE, Participant, Room, RoomError
 from dashboards.catalog import CONFIG_ENV
 from model.config import ExperimentConfig, load_config
 
@@ -57,6 +57,15 @@ class Hall:
             if secrets.compare_digest(text.encode("utf-8", "replace"), room.code.encode()):
                 return room
         raise RoomError("code: expected the join code the lecturer shows")
+
+    def reclaim(self, seat: object) -> tuple[Room, Participant]:
+        """The room and participant whose seat link carries `seat` (a reloaded page)."""
+        for room in self.rooms():
+            try:
+                return room, room.reclaim(seat)
+            except RoomError:
+                continue
+        raise RoomError(SEAT_GONE)
 
     def _tick(self) -> None:
         stop = threading.Event()

@@ -4,8 +4,10 @@
 A participant joins with the room's code and a name; the page keeps the id the room gave them
 on the server (the browser never sees or sends it) and sends each choice with it, so the room
 can refuse any choice for another role. A side's choice travels as ``role/action``, which the
-room checks against the participant's own role. The lecturer's page needs the lecturer's link
-(`classroom.hall.is_lecturer`); without it the page shows nothing but that.
+room checks against the participant's own role. The page's address then carries the
+participant's secret seat link, which is all a reloaded tab needs to find its seat again. The
+lecturer's page needs the lecturer's link (`classroom.hall.is_lecturer`); without it the page
+shows nothing but that.
 """
 
 from __future__ import annotations
@@ -132,17 +134,36 @@ def Choices(room: Room, pid: str, problem: solara.Reactive[str], seat: Hashable)
 
 @solara.component
 def ParticipantPage() -> solara.Element:
-    """A participant's page: join, then the room as their role sees it."""
-    query = _query(solara.use_router().search)
+    """A participant's page: join, then the room as their role sees it.
+
+    After joining, the page's address carries the participant's seat link (``?seat=...``), so
+    reloading the tab (or reopening the address) brings back the same seat, role and choices.
+    """
+    router = solara.use_router()
+    query = _query(router.search)
     joined = solara.use_reactive(None)  # (room, participant id), kept on the server
     problem = solara.use_reactive("")
+    seat = query.get("seat")
 
     def join(code: str, name: str) -> None:
         def attempt() -> None:
             room = HALL.find(code)
-            joined.set((room, room.join(code, name).id))
+            participant = room.join(code, name)
+            joined.set((room, participant.id))
+            router.push(f"{router.path}?seat={participant.seat}")
 
         _attempt(attempt, problem)
+
+    def reclaim() -> None:
+        if seat and joined.value is None:
+
+            def attempt() -> None:
+                room, participant = HALL.reclaim(seat)
+                joined.set((room, participant.id))
+
+            _attempt(attempt, problem)
+
+    solara.use_effect(reclaim, [seat])
 
     with solara.Column(gap="12px", style={"padding": "8px"}) as main:
         Problem(problem)

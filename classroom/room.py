@@ -40,6 +40,7 @@ NAME_LIMIT = 24
 """Longest participant name, in characters."""
 PARTICIPANT_LIMIT = 200
 """Most participants a room admits."""
+SEAT_GONE = "seat: this link's seat is in no open room; join again with the code"
 
 
 class RoomError(ValueError):
@@ -57,11 +58,17 @@ class Phase(Enum):
 
 @dataclass
 class Participant:
-    """Someone who joined: a server-made `id`, the `name` they chose, their role's key or None."""
+    """Someone who joined: a server-made `id`, the `name` they chose, their role's key or None.
+
+    `seat` is the secret of the participant's own link back to their seat (their page's address
+    after joining carries it), so a reloaded tab finds the same participant; the `id` itself
+    never leaves the server.
+    """
 
     id: str
     name: str
     role: str | None = None
+    seat: str = field(default_factory=lambda: secrets.token_urlsafe(18), repr=False)
 
 
 @dataclass(frozen=True)
@@ -165,6 +172,14 @@ class Room:
             participant.role = self._least_filled()
             self._note_change()
             return participant
+
+    def reclaim(self, seat: object) -> Participant:
+        """The participant whose seat link carries `seat`, or RoomError."""
+        text = seat.encode("utf-8", "replace") if isinstance(seat, str) else b""
+        for participant in list(self.participants.values()):
+            if secrets.compare_digest(text, participant.seat.encode()):
+                return participant
+        raise RoomError(SEAT_GONE)
 
     def participant(self, pid: str) -> Participant:
         """The participant with id `pid`, or RoomError."""

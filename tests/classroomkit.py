@@ -18,6 +18,16 @@ from dashboards.browser import free_port, stop_group, wait_until_up
 ROOT = Path(__file__).resolve().parents[1]
 
 
+class Clock:
+    """A room's clock that a test moves by hand (`now`, in seconds)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def class_config(folder: Path, observers: int = 150) -> Path:
     """A small config for a class: one scenario, adaptive adversary, 30 steps."""
     data = {

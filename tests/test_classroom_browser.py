@@ -99,6 +99,11 @@ def test_a_class_plays_five_weeks_and_its_run_replays_exactly(browser, tmp_path)
             "dee": "You play: Adversary (A)",
         }
         ann, bob, cy, dee = players.values()
+        assert "seat=" in ann.url
+        ann.reload()  # a reloaded tab finds its seat again, not a new participant
+        ann.get_by_test_id("my-role").filter(has_text="Negotiator (N)").wait_for()
+        ann.get_by_text(f"ann in room {code}").wait_for()
+        lecturer.get_by_text("Participants (4)").wait_for()
         for page in players.values():  # no route tabs: a participant sees no lecturer tab
             assert page.locator(".v-tab").count() == 0
             assert "lecturer" not in page.locator(".v-app-bar").inner_text().lower()
@@ -134,6 +139,7 @@ def test_a_class_plays_five_weeks_and_its_run_replays_exactly(browser, tmp_path)
         lecturer.get_by_label("Timer per week (s, 0: none)").fill("5")
         lecturer.get_by_label("Timer per week (s, 0: none)").press("Enter")
         lecturer.get_by_role("button", name="Set timer").click()
+        lecturer.get_by_test_id("room-status").filter(has_text="s left this week").wait_for()
         choose(ann, "walk_away")
         choose(cy, "walk_away")
         for page in everyone:

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from classroomkit import Clock
 
 from agents.actions import Action
 from classroom.debrief import comparison, differences, scenario_config, strategy_run
@@ -28,14 +29,6 @@ CONFIG = {
         }
     },
 }
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -66,6 +59,23 @@ def test_joining_needs_the_code_and_a_free_name_and_balances_the_sides(room):
     roles = [p.role for p in (ann, *others)]
     assert roles[:4] == ["negotiator", "adversary", "negotiator", "adversary"]
     assert roles[4].startswith("media:")
+
+
+def test_a_seat_link_finds_the_same_participant_and_nothing_else(room):
+    from classroom.hall import Hall
+
+    ann, bob = seat(room, ("ann", "bob"))
+    assert room.reclaim(ann.seat) is ann and room.reclaim(bob.seat) is bob
+    assert ann.seat != bob.seat and len(ann.seat) >= 24 and ann.id not in ann.seat
+    for bad in ("", ann.seat[:-1], ann.id, None, 7, ann.seat + "x"):
+        with pytest.raises(RoomError, match="seat: this link's seat is in no open room"):
+            room.reclaim(bad)
+    hall = Hall()
+    _, second = (hall.create(load_config(CONFIG), "mixed", 3) for _ in range(2))
+    cy = second.join(second.code, "cy")
+    assert hall.reclaim(cy.seat) == (second, cy)
+    with pytest.raises(RoomError, match="seat:"):
+        hall.reclaim("no-such-seat")
 
 
 def test_a_week_waits_for_every_active_role_then_advances(room):

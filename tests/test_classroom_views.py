@@ -14,6 +14,7 @@ from collections import Counter
 
 import pytest
 import solara
+from classroomkit import Clock
 from dashboardkit import Renders, html_text
 
 from classroom import pages, views
@@ -113,13 +114,6 @@ def test_a_sides_shared_estimate_never_carries_the_lecturers_true_red_line(room)
     assert math.isnan(PrivateSource(room, ann.id, side).snapshot().true_red_line)
     room.lecture(room.lecturer_key).reveal()
     assert PrivateSource(room, ann.id, side).snapshot().true_red_line == lecturer.true_red_line
-
-
-class Clock:
-    now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_the_status_line_says_the_week_who_it_waits_for_and_counts_the_timer_down():
