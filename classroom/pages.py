@@ -13,9 +13,11 @@ shows nothing but that.
 from __future__ import annotations
 
 import functools
+import html
 from collections.abc import Callable, Hashable
 from urllib.parse import parse_qs
 
+import ipyvuetify
 import segno
 import solara
 
@@ -25,7 +27,9 @@ from classroom.hall import HALL, is_lecturer, join_url, served_config
 from classroom.roles import TeamRule
 from classroom.room import Lecture, Phase, Room, RoomError
 from classroom.views import (
+    LIVE_PARTS,
     Debrief,
+    LiveHTML,
     PrivateViews,
     RoomStatus,
     RoomWatch,
@@ -85,11 +89,10 @@ def JoinForm(on_join: Callable[[str, str], None], code: str) -> solara.Element:
 def Choices(room: Room, pid: str, problem: solara.Reactive[str], seat: Hashable) -> solara.Element:
     """The participant's choice for this week: their side's action or their outlet's slant.
 
-    Redraws when the participant's `seat` state (week, phase, role, own choice) changes.
+    Redraws only when the participant's `seat` state (phase, role) changes; the choice shown
+    and the line under it follow the room in place, so a new week or a choice redraws nothing.
     """
-    participant = room.participant(pid)
-    role_key = participant.role
-    chosen = room.own_choice(pid)
+    role_key = room.participant(pid).role
     slant = solara.use_reactive(0.0)
     with solara.Column(gap="6px") as main:
         if role_key is None:
@@ -106,18 +109,7 @@ def Choices(room: Room, pid: str, problem: solara.Reactive[str], seat: Hashable)
             solara.Text("Choices open while the room plays.", style={"color": MUTED})
             return main
         if role.is_side:
-            items = _action_items(role_key)
-            current = f"{role_key}/{chosen.value}" if isinstance(chosen, Action) else None
-
-            def send(value: object) -> None:
-                claimed, _, action = (
-                    value.partition("/") if isinstance(value, str) else ("", "", "")
-                )
-                _attempt(lambda: room.choose(pid, claimed, action), problem)
-
-            solara.v.Select(
-                label=CHOICE_LABEL, items=items, v_model=current, on_v_model=send, outlined=True
-            )
+            ActionChoice(room, pid, role_key, problem)
         else:
             solara.SliderFloat(SLANT_LABEL, value=slant, min=-1.0, max=1.0, step=0.05)
             solara.Button(
@@ -125,11 +117,65 @@ def Choices(room: Room, pid: str, problem: solara.Reactive[str], seat: Hashable)
                 color="primary",
                 on_click=lambda: _attempt(lambda: room.choose(pid, role_key, slant.value), problem),
             )
-        text = "not yet" if chosen is None else (getattr(chosen, "value", None) or f"{chosen:+.2f}")
-        solara.HTML(
-            tag="div", unsafe_innerHTML=f"Your choice: {text}", attributes={"data-testid": "mine"}
-        )
+        LiveHTML(lambda: own_choice_text(room, pid), {"data-testid": "mine"})
     return main
+
+
+def own_choice_text(room: Room, pid: str) -> str:
+    """The line under a participant's choice: what they chose this week so far."""
+    chosen = room.own_choice(pid)
+    text = "not yet" if chosen is None else (getattr(chosen, "value", None) or f"{chosen:+.2f}")
+    return f"Your choice: {html.escape(text)}"
+
+
+def _shown_choice(room: Room, pid: str, role_key: str) -> str | None:
+    chosen = room.own_choice(pid)
+    return f"{role_key}/{chosen.value}" if isinstance(chosen, Action) else None
+
+
+@solara.component
+def ActionChoice(
+    room: Room, pid: str, role_key: str, problem: solara.Reactive[str]
+) -> solara.Element:
+    """A side's action for this week, shown as the room has it (empty at a new week).
+
+    A change made on the page is sent as ``role/action``; the room checks it, and a refused
+    one is taken back off the page. The room's own value, set on the widget, is not sent back.
+    """
+    parts = solara.use_context(LIVE_PARTS)
+    element = ipyvuetify.Select.element(
+        label=CHOICE_LABEL, items=_action_items(role_key), outlined=True
+    )
+
+    def mount() -> Callable[[], None]:
+        widget = solara.get_widget(element)
+
+        def push() -> None:
+            shown = _shown_choice(room, pid, role_key)
+            if widget.v_model != shown:
+                widget.v_model = shown
+
+        def changed(change: dict) -> None:
+            value = change["new"]
+            if not isinstance(value, str) or value == _shown_choice(room, pid, role_key):
+                return  # the room's own value, just set on the widget
+            claimed, _, action = value.partition("/")
+            _attempt(lambda: room.choose(pid, claimed, action), problem)
+            push()
+
+        widget.observe(changed, "v_model")
+        push()
+        remove = parts.add(push) if parts is not None else None
+
+        def cleanup() -> None:
+            widget.unobserve(changed, "v_model")
+            if remove is not None:
+                remove()
+
+        return cleanup
+
+    solara.use_effect(mount, [role_key])
+    return element
 
 
 @solara.component

@@ -149,16 +149,15 @@ _CHANGE_LOG = shared_build(_change_log_text)
 def seat_state(room: Room, pid: str | None) -> Hashable:
     """What participant `pid`'s own part of the page shows: it redraws only when this changes.
 
-    The week, the phase, the reveal, the participant's role and own choice; for the lecturer
-    (`pid` None), the phase, the timer and the roster (names, roles, each side's rule and
-    captain): neither a new week nor a choice redraws the lecturer's controls.
+    The phase and the participant's role; for the lecturer (`pid` None), the phase, the timer
+    and the roster (names, roles, each side's rule and captain). Neither a new week nor a
+    choice changes it: the choice shown follows the room in place.
     """
     if pid is None:
         roster = tuple((p.id, p.name, p.role) for p in list(room.participants.values()))
         rules = tuple((side, room.rules[side], room.captain(side)) for side in SIDES)
         return (room.phase, room.timer, roster, rules)
-    role = room.participant(pid).role
-    return (room.run.step_count, room.phase, room.revealed, role, room.own_choice(pid))
+    return (room.phase, room.participant(pid).role)
 
 
 def sight_state(room: Room, pid: str | None) -> Hashable:
