@@ -1,7 +1,11 @@
 # ruff: noqa: N802  (Solara components are named in CamelCase, as React components)
-"""What every page of a room shows, and the hook that redraws a page when its room changes.
+"""What every page of a room shows, and the hook that keeps a page in step with its room.
 
-The room's state, the shared charts, the private views and the debrief.
+The room's state, the shared charts, the private views and the debrief. A page follows its
+room in place (`use_room`, `LiveParts`): the status line, the change log, the charts and a
+side's own choice set their widgets' values when the room changes, so a choice or a new week
+redraws no component; components redraw only when what a page may show changes (a phase, a
+role, the reveal, the roster).
 
 The shared charts are the live dashboard's views (`dashboards.views.CHARTS`) but the red-line
 view, drawn from the room's shared snapshot, which holds no red line. A side's private view is
