@@ -40,9 +40,8 @@ from experiments.batch import pools
 from experiments.store import ResultsStore, open_results
 from experiments.store import writer as store_writer
 
-# Enough work (120 runs x 100 observers x 120 steps) that a batch is caught part-way: about 3 s
-# pass between its first chunk on disk and its last, even with a busy machine's slow polling.
-LONG = small_config("long", replications=60, steps=120, observers=100)
+# Enough runs (120 x 100 observers x 30 steps) that a batch can be caught part-way.
+LONG = small_config("long", replications=60, steps=30, observers=100)
 
 
 @pytest.fixture(scope="module")
