@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -104,6 +105,15 @@ def cli(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float
     )
 
 
+def _as_from_a_terminal() -> None:
+    """In the child: Ctrl-C (SIGINT) does what it does in a terminal.
+
+    A test run started in the background of a shell inherits SIGINT ignored (POSIX), and so
+    would the batch, which could then not be interrupted as a user interrupts it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_batch(*args: str, cwd: Path) -> subprocess.Popen:
     """Start ``python run.py batch ARGS`` in its own session (so it can be signalled alone)."""
     return subprocess.Popen(
@@ -113,6 +123,7 @@ def start_batch(*args: str, cwd: Path) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=_as_from_a_terminal,
     )
 
 
