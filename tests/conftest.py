@@ -1,4 +1,5 @@
-"""Fixtures shared by the test modules: a small finished batch, run once per session."""
+"""Fixtures shared by the test modules: a small finished batch run once per session, pages
+rendered in-process, a stepped dashboard session, a headless browser."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from batchkit import SHORT, finished_batch, write_config
+from dashboardkit import BASELINE, Renders
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +37,24 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def render():
+    """Render elements in-process (`solara.render`); every render is closed after the test."""
+    renders = Renders()
+    yield renders
+    renders.close()
+
+
+@pytest.fixture(scope="module")
+def stepped():
+    """A baseline session after 8 weeks, the adversary walking away from week 5."""
+    from agents.actions import Action
+    from dashboards.session import DashboardSession
+
+    session = DashboardSession.open(BASELINE)
+    session.step(4)
+    session.intervene("adversary", Action.WALK_AWAY)
+    session.step(4)
+    return session

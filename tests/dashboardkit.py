@@ -92,3 +92,17 @@ def html_text(rc, testid: str) -> str:
     ]
     assert len(found) == 1, testid
     return found[0].unsafe_innerHTML
+
+
+EMIT_CHOICE = """([label, value]) => {
+    for (const element of document.querySelectorAll('.v-select')) {
+        const text = element.querySelector('label');
+        if (text && text.textContent.startsWith(label)) {
+            element.__vue__.$emit('input', value);
+            return true;
+        }
+    }
+    return false;
+}"""
+"""JavaScript that sends `value` as the new choice of the select labelled `label`, as the page
+would (whatever the select offers): a crafted message from the browser."""

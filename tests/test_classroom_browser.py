@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 from classroomkit import class_config, start_classroom
+from dashboardkit import EMIT_CHOICE
 
 from dashboards.browser import CHROMIUM
 from experiments.runner import simulate
@@ -25,16 +26,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 CHOICE = "Your action this week"
-EMIT = """([label, value]) => {
-    for (const element of document.querySelectorAll('.v-select')) {
-        const text = element.querySelector('label');
-        if (text && text.textContent.startsWith(label)) {
-            element.__vue__.$emit('input', value);
-            return true;
-        }
-    }
-    return false;
-}"""
 PLAN = {  # week: choices of ann and cy (negotiator), bob and dee (adversary)
     1: ("engage", "concede", "walk_away", "walk_away"),
     2: ("concede", "concede", "sanction", "sanction"),
@@ -122,7 +113,7 @@ def test_a_class_plays_five_weeks_and_its_run_replays_exactly(browser, tmp_path)
             for page, action in zip((ann, cy, bob), choices[:3], strict=False):
                 choose(page, action)
             if number == 1:  # a crafted message for the other side is refused
-                bob.evaluate(EMIT, [CHOICE, "negotiator/walk_away"])
+                bob.evaluate(EMIT_CHOICE, [CHOICE, "negotiator/walk_away"])
                 refusal = bob.get_by_test_id("refusal")
                 refusal.wait_for()
                 assert "only for the role you were given" in refusal.text_content()

@@ -16,7 +16,7 @@ import ipyvuetify as v
 import pytest
 import solara
 from classroomkit import Clock
-from dashboardkit import Renders, html_text
+from dashboardkit import html_text
 
 from classroom import pages, views
 from classroom.room import Room
@@ -137,13 +137,6 @@ def test_the_change_log_text_is_built_once_per_week_for_every_page(room, monkeyp
     monkeypatch.setattr(views, "_CHANGE_LOG", views.shared_build(views._change_log_text))
     texts = [change_log_html(room) for _ in range(PAGES)]
     assert len(calls) == 1 and set(texts) == {"none yet"}
-
-
-@pytest.fixture
-def render():
-    renders = Renders()
-    yield renders
-    renders.close()
 
 
 def eventually(check, seconds: float = 10.0) -> None:

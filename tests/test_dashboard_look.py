@@ -143,19 +143,6 @@ def test_the_former_action_colours_fail_under_deuteranopia():
 # --- words, axes and marks of the charts -------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def stepped():
-    """A baseline session after 8 weeks, the adversary walking away from week 5."""
-    from agents.actions import Action
-    from dashboards.session import DashboardSession
-
-    session = DashboardSession.open(BASELINE)
-    session.step(4)
-    session.intervene("adversary", Action.WALK_AWAY)
-    session.step(4)
-    return session
-
-
 TIME_CHARTS = ("legitimacy", "narrative", "crisis", "red_line", "blocs")
 
 

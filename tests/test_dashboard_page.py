@@ -7,9 +7,8 @@ makes its own session; a step redraws the model's views and not the controls.
 from __future__ import annotations
 
 import ipyvuetify as v
-import pytest
 import solara
-from dashboardkit import BASELINE, Renders, button, html_text, small_config
+from dashboardkit import BASELINE, button, html_text, small_config
 
 import run
 from dashboards import app, controls, views
@@ -18,13 +17,6 @@ from dashboards.run_controls import RunControls
 from dashboards.session import DashboardSession
 from dashboards.vega import VegaWidget
 from model.streams import replicate_seed
-
-
-@pytest.fixture
-def render():
-    renders = Renders()
-    yield renders
-    renders.close()
 
 
 def test_live_page_steps_intervenes_and_shows_it(tmp_path, render):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from dashboardkit import Renders, chart_spec, small_config
+from dashboardkit import chart_spec, small_config
 
 from agents.actions import Action
 from dashboards import views
@@ -37,13 +37,6 @@ SCRIPTED = {
 @pytest.fixture
 def session(tmp_path):
     return DashboardSession.open(small_config(tmp_path, scenarios=SCRIPTED))
-
-
-@pytest.fixture
-def render():
-    renders = Renders()
-    yield renders
-    renders.close()
 
 
 def changes(session: DashboardSession) -> list[tuple]:

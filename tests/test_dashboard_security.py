@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from dashboardkit import EMIT_CHOICE
 
 from dashboards.browser import CHROMIUM, start_dashboard
 
@@ -88,21 +89,9 @@ def wait_for_dashboard(page) -> None:
     page.get_by_test_id("step-counter").wait_for(timeout=60_000)
 
 
-CHOOSE = """([label, value]) => {
-    for (const element of document.querySelectorAll('.v-select')) {
-        const text = element.querySelector('label');
-        if (text && text.textContent.startsWith(label)) {
-            element.__vue__.$emit('input', value);
-            return true;
-        }
-    }
-    return false;
-}"""
-
-
 def choose(page, label: str, value) -> None:
     """Send `value` as the new choice of the select labelled `label`, as the page would."""
-    assert page.evaluate(CHOOSE, [label, value]), label
+    assert page.evaluate(EMIT_CHOICE, [label, value]), label
 
 
 def run_note(page) -> str:

@@ -9,7 +9,7 @@ import shutil
 
 import ipyvuetify as v
 import pytest
-from dashboardkit import Renders, button, html_text, small_config
+from dashboardkit import button, html_text, small_config
 
 from agents.actions import Action
 from dashboards import app
@@ -22,13 +22,6 @@ from model.streams import SEED_MAX
 @pytest.fixture
 def session(tmp_path):
     return DashboardSession.open(small_config(tmp_path))
-
-
-@pytest.fixture
-def render():
-    renders = Renders()
-    yield renders
-    renders.close()
 
 
 def test_the_knobs_take_their_ranges_from_the_registry():

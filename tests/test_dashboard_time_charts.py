@@ -12,7 +12,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
-from dashboardkit import BASELINE, Renders, chart_spec
+from dashboardkit import BASELINE, chart_spec
 from test_dashboard_look import every_spec, walk
 from test_dashboard_views import assert_valid_vega_lite
 
@@ -21,26 +21,6 @@ from dashboards.axes_choice import AXES
 from dashboards.charts.kit import change_marks
 from dashboards.charts.zoom import MARGIN, close_up_domain
 from dashboards.snapshot import action_changes, pin
-
-
-@pytest.fixture(scope="module")
-def stepped():
-    """A baseline session after 8 weeks, the adversary walking away from week 5."""
-    from agents.actions import Action
-    from dashboards.session import DashboardSession
-
-    session = DashboardSession.open(BASELINE)
-    session.step(4)
-    session.intervene("adversary", Action.WALK_AWAY)
-    session.step(4)
-    return session
-
-
-@pytest.fixture
-def render():
-    renders = Renders()
-    yield renders
-    renders.close()
 
 
 def pinned_with_blocs(snap, shifts: dict[str, float]):

@@ -14,34 +14,14 @@ import pandas as pd
 import pytest
 from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema import core as vegalite_schema
-from dashboardkit import BASELINE, Renders, chart_spec, switch
+from dashboardkit import chart_spec, switch
 from solara.components.datatable import DataTableWidget
 
-from agents.actions import Action
 from dashboards import views
 from dashboards.charts.events import change_log
 from dashboards.export import csv_bytes
-from dashboards.session import DashboardSession
 from dashboards.vega import installed_libraries
 from experiments.palette import ADVERSARY_COLOUR, NEGOTIATOR_COLOUR
-
-
-@pytest.fixture
-def render():
-    renders = Renders()
-    yield renders
-    renders.close()
-
-
-@pytest.fixture(scope="module")
-def stepped():
-    """A baseline session after 8 weeks, the adversary walking away from week 5."""
-    session = DashboardSession.open(BASELINE)
-    session.step(4)
-    session.intervene("adversary", Action.WALK_AWAY)
-    session.step(4)
-    return session
-
 
 CHARTS = {chart.key: chart for chart in views.CHARTS}
 
