@@ -192,11 +192,10 @@ def use_room(room: Room, pid: str | None) -> RoomWatch:
     """The page's own state of the room, following the room's changes.
 
     A thread owned by the page waits on the room. On every change it pushes the page's live
-    parts (`LiveParts`: the status line, the charts, the change log; each sends only what
-    changed) and sets the page's reactive values; a value set to what it was redraws nothing,
-    so another participant's choice only rewrites the status line's text, and a new week
-    redraws the participant's controls alone. While a timer runs the status line counts down.
-    The thread stops when the page closes.
+    parts (`LiveParts`: the status line, the charts, the change log, a side's own choice; each
+    sends only what changed) and sets the page's reactive values; a value set to what it was
+    redraws nothing, so neither a choice nor a new week redraws a component. While a timer
+    runs the status line counts down. The thread stops when the page closes.
     """
     seat = solara.use_reactive(seat_state(room, pid))
     sight = solara.use_reactive(sight_state(room, pid))
@@ -227,9 +226,9 @@ _ENCODED_LOCK = threading.Lock()
 class LiveParts:
     """The parts of one page that follow the room without redrawing its components.
 
-    A part (a chart, the status line, the change log) registers a push while it is on the
-    page; a change of the room calls every push, which sets its widget's value in place when
-    it changed and sends nothing otherwise.
+    A part (a chart, the status line, the change log, a side's own choice) registers a push
+    while it is on the page; a change of the room calls every push, which sets its widget's
+    value in place when it changed and sends nothing otherwise.
     """
 
     def __init__(self) -> None:
